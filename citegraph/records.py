@@ -1,0 +1,246 @@
+"""Raw OpenAlex work dict → slim citegraph record; no I/O.
+
+Every later step (crawl, graph, terms, analysis) works on these plain dicts, so tests feed
+recorded JSON straight in. The slim record keeps what the analysis reads and flags the real
+defects of OpenAlex data (``../shared/data/openalex/DEFECTS.md``) as ``warnings`` instead of
+failing on them.
+
+Slim record keys: ``id`` (``W123``), ``title``, ``year``, ``date``, ``doi`` (bare, lowercase),
+``arxiv_id``, ``type``, ``venue``, ``authors`` (display names in order), ``cited_by_count``,
+``referenced_works_count``, ``references`` (short ids, deduplicated, in record order, no
+self-citation), ``abstract`` (rebuilt text, ``""`` when none), ``has_abstract`` (False when
+missing or a citation line), ``field``, ``topics``, ``updated_date``, ``warnings``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Iterable, Mapping
+
+from .errors import InputError
+
+__all__ = [
+    "work_id",
+    "try_work_id",
+    "normalize_doi",
+    "parse_arxiv_id",
+    "rebuild_abstract",
+    "looks_like_citation_line",
+    "normalize_title",
+    "slim_record",
+    "WARNING_TEXT",
+]
+
+_WORK_ID = re.compile(r"^(?:https?://(?:api\.)?openalex\.org/(?:works/)?)?([wW])(\d{1,12})$")
+_DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?\s*(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+_ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
+_ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ARXIV = re.compile(
+    rf"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)?({_ARXIV_NEW}|{_ARXIV_OLD})(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_YEAR_AT_END = re.compile(r"(?:19|20)\d\d\.?$")
+
+#: What each warning code means, for summaries and the report.
+WARNING_TEXT: dict[str, str] = {
+    "empty_title": "the record has no title (null or empty)",
+    "citation_line_abstract": "the 'abstract' is a citation line (authors + venue), not an abstract",
+    "placeholder_date": "publication_date is a year-only placeholder (YYYY-01-01)",
+    "no_references": "referenced_works is empty (OpenAlex lists no references for this work)",
+    "references_incomplete": "fewer referenced_works than referenced_works_count",
+    "no_abstract": "no abstract (publisher-withheld or unknown): term use falls back to the title",
+    "date_year_mismatch": "publication_date and publication_year disagree",
+    "title_mismatch": "the record's title does not match the expected title (metadata taken from the preset)",
+    "doi_mismatch": "the record's DOI does not match the expected DOI (possibly a hijacked record)",
+    "merged_version": "a preprint/published twin of this work was merged into it",
+}
+
+
+def try_work_id(value: str) -> str | None:
+    """``W123`` for any OpenAlex work id form (URL, lowercase), else ``None``."""
+    match = _WORK_ID.match(value.strip())
+    return f"W{int(match.group(2))}" if match else None
+
+
+def work_id(value: str) -> str:
+    """Canonical short id ``W123`` from ``W123``, ``w123`` or ``https://openalex.org/W123``.
+
+    Idempotent. Raises :class:`InputError` for anything else.
+    """
+    short = try_work_id(value)
+    if short is None:
+        raise InputError(f"not an OpenAlex work id: {value!r} (expected W followed by digits)")
+    return short
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Bare lowercase DOI (``10.18653/v1/n19-1423``) from bare, ``doi:`` or URL forms; else ``None``."""
+    if not value:
+        return None
+    match = _DOI.match(value.strip())
+    return match.group(1).lower() if match else None
+
+
+def parse_arxiv_id(value: str | None) -> str | None:
+    """arXiv id without version from ``1810.04805``, ``arXiv:1810.04805v2``, abs/pdf URLs or its DOI."""
+    if not value:
+        return None
+    text = value.strip()
+    doi = normalize_doi(text)
+    if doi:
+        match = _ARXIV_DOI.match(doi)
+        text = match.group(1) if match else ""
+    match = _ARXIV.match(text)
+    if not match:
+        return None
+    return re.sub(r"v\d+$", "", match.group(1)).lower() if "/" in match.group(1) else re.sub(r"v\d+$", "", match.group(1))
+
+
+def rebuild_abstract(inverted: Mapping[str, Iterable[int]] | None) -> str:
+    """Abstract text from OpenAlex's ``abstract_inverted_index`` ({word: [positions]}).
+
+    Positions are sorted; a gap or a repeated position is tolerated (words are simply
+    joined in position order), since real indexes are not always dense.
+    """
+    if not inverted:
+        return ""
+    placed = [(pos, word) for word, positions in inverted.items() for pos in positions or ()]
+    placed.sort(key=lambda item: item[0])
+    return " ".join(word for _, word in placed)
+
+
+def normalize_title(title: str | None) -> str:
+    """Casefolded title with accents, punctuation and whitespace removed (for matching versions)."""
+    if not title:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", title)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", "", plain.casefold())
+
+
+def _surname(name: str) -> str:
+    parts = name.replace(",", " ").split()
+    return parts[-1].casefold() if parts else ""
+
+
+def looks_like_citation_line(abstract: str, authors: Iterable[str] = ()) -> bool:
+    """True when an "abstract" is really a citation line (real defect: BERT W2963341956, ELMo).
+
+    Such a text is short, names the work's authors up front and ends in a venue and year
+    ("Jacob Devlin, Ming-Wei Chang, ... Proceedings of the 2019 Conference ... 2019.").
+    """
+    words = abstract.split()
+    if not words or len(words) > 80:
+        return False
+    head = abstract[: max(120, len(abstract) // 2)].casefold()
+    surnames = {s for s in (_surname(a) for a in authors) if len(s) > 1}
+    named = sum(1 for s in surnames if s in head)
+    venue_words = re.search(r"\b(proceedings|conference|workshop|journal|volume|vol\.|pp\.)", abstract, re.I)
+    ends_in_year = bool(_YEAR_AT_END.search(abstract.strip()))
+    if surnames and named >= min(2, len(surnames)) and (venue_words or ends_in_year):
+        return True
+    return bool(venue_words and ends_in_year and len(words) < 40 and abstract.count(",") >= 2)
+
+
+def _venue(raw: Mapping[str, Any]) -> str | None:
+    location = raw.get("primary_location") or {}
+    source = location.get("source") or {}
+    return source.get("display_name") or None
+
+
+def _authors(raw: Mapping[str, Any]) -> list[str]:
+    names = []
+    for authorship in raw.get("authorships") or ():
+        author = (authorship or {}).get("author") or {}
+        name = author.get("display_name") or (authorship or {}).get("raw_author_name")
+        if name:
+            names.append(str(name))
+    return names
+
+
+def _references(raw: Mapping[str, Any], own_id: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for ref in raw.get("referenced_works") or ():
+        short = try_work_id(str(ref))
+        if short and short != own_id:
+            seen.setdefault(short, None)
+    return list(seen)
+
+
+def _topics(raw: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    primary = raw.get("primary_topic") or {}
+    field = ((primary.get("field") or {}).get("display_name")) or None
+    topics = [t.get("display_name") for t in raw.get("topics") or () if t and t.get("display_name")]
+    if not topics and primary.get("display_name"):
+        topics = [primary["display_name"]]
+    return field, topics
+
+
+def _arxiv_from_record(raw: Mapping[str, Any], doi: str | None) -> str | None:
+    ids = raw.get("ids") or {}
+    for candidate in (doi, ids.get("arxiv"), ids.get("doi")):
+        found = parse_arxiv_id(candidate) if candidate else None
+        if found:
+            return found
+    return None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def slim_record(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The slim record for one raw OpenAlex work, with its data defects listed in ``warnings``."""
+    own_id = work_id(str(raw.get("id", "")))
+    title = (raw.get("display_name") or raw.get("title") or "").strip()
+    year = _int_or_none(raw.get("publication_year"))
+    date = raw.get("publication_date") or None
+    authors = _authors(raw)
+    abstract = rebuild_abstract(raw.get("abstract_inverted_index"))
+    doi = normalize_doi(raw.get("doi"))
+    references = _references(raw, own_id)
+    field, topics = _topics(raw)
+    ref_count = _int_or_none(raw.get("referenced_works_count"))
+
+    warnings: list[str] = []
+    if not title:
+        warnings.append("empty_title")
+    citation_line = bool(abstract) and looks_like_citation_line(abstract, authors)
+    if citation_line:
+        warnings.append("citation_line_abstract")
+    elif not abstract:
+        warnings.append("no_abstract")
+    if date and date.endswith("-01-01"):
+        warnings.append("placeholder_date")
+    if date and year and not date.startswith(str(year)):
+        warnings.append("date_year_mismatch")
+    if not references and ref_count == 0:
+        warnings.append("no_references")
+    elif ref_count is not None and len(references) < ref_count:
+        warnings.append("references_incomplete")
+
+    return {
+        "id": own_id,
+        "title": title,
+        "year": year,
+        "date": date,
+        "doi": doi,
+        "arxiv_id": _arxiv_from_record(raw, doi),
+        "type": raw.get("type") or None,
+        "venue": _venue(raw),
+        "authors": authors,
+        "cited_by_count": _int_or_none(raw.get("cited_by_count")),
+        "referenced_works_count": ref_count,
+        "references": references,
+        "abstract": abstract,
+        "has_abstract": bool(abstract) and not citation_line,
+        "field": field,
+        "topics": topics,
+        "updated_date": raw.get("updated_date") or None,
+        "warnings": warnings,
+    }

@@ -1,0 +1,173 @@
+"""Raw OpenAlex dict → slim record: ids, DOIs, arXiv ids, abstracts, and real defects."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citegraph.errors import InputError
+from citegraph.records import (
+    looks_like_citation_line,
+    normalize_doi,
+    normalize_title,
+    parse_arxiv_id,
+    rebuild_abstract,
+    slim_record,
+    try_work_id,
+    work_id,
+)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("W2963341956", "W2963341956"),
+        ("w2963341956", "W2963341956"),
+        ("https://openalex.org/W2963341956", "W2963341956"),
+        ("https://api.openalex.org/works/W2963341956", "W2963341956"),
+        ("  W7 ", "W7"),
+    ],
+)
+def test_work_id_accepts_every_openalex_form(value: str, expected: str) -> None:
+    assert work_id(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "W", "A2963341956", "W12x", "https://openalex.org/A1", "10.1/x"])
+def test_work_id_rejects_non_work_ids(value: str) -> None:
+    assert try_work_id(value) is None
+    with pytest.raises(InputError):
+        work_id(value)
+
+
+@given(st.integers(min_value=1, max_value=10**11), st.sampled_from(["W{}", "w{}", "https://openalex.org/W{}"]))
+def test_work_id_is_idempotent(number: int, form: str) -> None:
+    once = work_id(form.format(number))
+    assert work_id(once) == once == f"W{number}"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("10.18653/v1/N19-1423", "10.18653/v1/n19-1423"),
+        ("doi:10.18653/v1/N19-1423", "10.18653/v1/n19-1423"),
+        ("https://doi.org/10.18653/v1/N19-1423", "10.18653/v1/n19-1423"),
+        ("http://dx.doi.org/10.1038/323533a0", "10.1038/323533a0"),
+        ("10.1234", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_doi(value: str | None, expected: str | None) -> None:
+    assert normalize_doi(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1810.04805", "1810.04805"),
+        ("arXiv:1810.04805v2", "1810.04805"),
+        ("https://arxiv.org/abs/1810.04805", "1810.04805"),
+        ("https://arxiv.org/pdf/1810.04805v1.pdf", "1810.04805"),
+        ("doi:10.48550/arXiv.1810.04805", "1810.04805"),
+        ("https://doi.org/10.48550/arxiv.1301.3781", "1301.3781"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("181.04805", None),
+        ("1810.04805.7", None),
+        ("10.18653/v1/N19-1423", None),
+    ],
+)
+def test_parse_arxiv_id(value: str, expected: str | None) -> None:
+    assert parse_arxiv_id(value) == expected
+
+
+words = st.text(alphabet=st.characters(blacklist_categories=("Zs", "Cc", "Cs")), min_size=1, max_size=12)
+
+
+@given(st.lists(words, max_size=40))
+def test_abstract_rebuild_round_trips(tokens: list[str]) -> None:
+    inverted: dict[str, list[int]] = {}
+    for position, token in enumerate(tokens):
+        inverted.setdefault(token, []).append(position)
+    assert rebuild_abstract(inverted) == " ".join(tokens)
+
+
+def test_rebuild_abstract_handles_missing_index() -> None:
+    assert rebuild_abstract(None) == ""
+    assert rebuild_abstract({}) == ""
+
+
+def test_normalize_title_ignores_case_accents_and_punctuation() -> None:
+    assert normalize_title("BERT: Pre-training of Déep  Transformers!") == normalize_title("bert pretraining of deep transformers")
+
+
+def test_citation_line_detection() -> None:
+    line = ("Jacob Devlin, Ming-Wei Chang, Kenton Lee, Kristina Toutanova. Proceedings of the 2019 Conference of "
+            "the North American Chapter of the Association for Computational Linguistics. 2019.")
+    assert looks_like_citation_line(line, ["Jacob Devlin", "Ming-Wei Chang"])
+    assert looks_like_citation_line(line)
+    real = "We introduce a new language representation model called BERT, which stands for Bidirectional Encoder."
+    assert not looks_like_citation_line(real, ["Jacob Devlin", "Ming-Wei Chang"])
+
+
+def test_slim_record_of_a_synthetic_work(tiny_works: list[dict]) -> None:
+    record = slim_record(tiny_works[1])
+    assert record["id"] == "W2"
+    assert record["references"] == ["W4", "W5"]
+    assert record["abstract"] == "Unsupervised pretraining helps."
+    assert record["has_abstract"] is True
+    assert record["authors"] == ["Author 2"]
+    assert record["venue"] == "Venue 2"
+    assert record["doi"] == "10.1234/w2"
+    assert record["warnings"] == []
+
+
+def test_slim_record_drops_self_citations_and_repeats() -> None:
+    raw = {"id": "W1", "referenced_works": ["W1", "https://openalex.org/W2", "W2", "junk"], "referenced_works_count": 3}
+    record = slim_record(raw)
+    assert record["references"] == ["W2"]
+    assert "empty_title" in record["warnings"] and "no_abstract" in record["warnings"]
+
+
+# --- real OpenAlex records (../shared/data/openalex), skipped when absent ---------------------------
+
+def test_bert_real_record_defects_are_flagged(lineage_records: dict[str, dict]) -> None:
+    bert = slim_record(lineage_records["W2963341956"])
+    assert bert["title"] == ""
+    assert bert["has_abstract"] is False
+    assert bert["abstract"].startswith("Jacob Devlin")
+    assert {"empty_title", "citation_line_abstract", "placeholder_date"} <= set(bert["warnings"])
+    assert bert["doi"] == "10.18653/v1/n19-1423"
+    assert len(bert["references"]) == 52
+
+
+def test_empty_reference_lists_are_flagged(lineage_records: dict[str, dict]) -> None:
+    record = slim_record(lineage_records["W2963090765"])
+    assert record["references"] == [] and "no_references" in record["warnings"]
+    assert record["has_abstract"] is True
+
+
+def test_bert_title_null_and_empty_versions(openalex_dir) -> None:
+    path = openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl"
+    titles = set()
+    for line in path.read_text().splitlines():
+        work = json.loads(line)["work"]
+        titles.add(work.get("title"))
+        assert slim_record(work)["title"] == ""
+        assert "empty_title" in slim_record(work)["warnings"]
+    assert titles == {None, ""}
+
+
+def test_every_recorded_record_slims_without_error(openalex_dir) -> None:
+    with gzip.open(openalex_dir / "openalex_works_all.jsonl.gz", "rt") as handle:
+        raws = [json.loads(line) for line in handle]
+    records = [slim_record(raw) for raw in raws]
+    assert len(records) == len(raws) > 700
+    good_abstracts = [r for r in records if r["has_abstract"]]
+    assert len(good_abstracts) > 400
+    for record in records:
+        assert record["id"].startswith("W")
+        assert all(ref.startswith("W") and ref != record["id"] for ref in record["references"])
