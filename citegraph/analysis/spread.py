@@ -1,0 +1,423 @@
+"""Spread: how use of the term grew — per year, spelling, collocation, field and venue — whether
+it travelled along citations, in which years it burst, and how often all of OpenAlex uses it.
+
+Assumptions: edges run citing → cited; nodes carry :func:`citegraph.terms.annotate_terms`
+attributes. Works without a year are left out of every per-year count. Shares are of works
+whose term use is *known* (title match or a real abstract searched): a work with neither is
+``unknown``, and counting it as "does not use" would understate adoption.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter, defaultdict
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import networkx as nx
+import pandas as pd
+
+from ..terms import annotated_terms, is_adopter, spelling_labels, term_record
+from .chronology import is_earlier, label, when_key
+
+__all__ = [
+    "adoption_by_year",
+    "spelling_by_year",
+    "spelling_crossover",
+    "collocations",
+    "adoption_by_attribute",
+    "adoption_by_field",
+    "adoption_by_venue",
+    "citation_mediation",
+    "burst_years",
+    "burst_intervals",
+    "online_term_counts",
+    "GroupBy",
+]
+
+log = logging.getLogger("citegraph")
+
+#: ``group_by(filter, key) -> [{"key", "key_display_name", "count"}, ...]`` as OpenAlex answers.
+GroupBy = Callable[[str, str], list[dict[str, Any]]]
+
+
+def _dated(G: nx.DiGraph) -> Iterable[tuple[str, Mapping[str, Any], int]]:
+    for node, attrs in G.nodes(data=True):
+        year = attrs.get("year")
+        if year is not None:
+            yield node, attrs, int(year)
+
+
+def _year_range(years: Iterable[int]) -> list[int]:
+    listed = list(years)
+    return list(range(min(listed), max(listed) + 1)) if listed else []
+
+
+def adoption_by_year(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+    """Per publication year: ``works``, ``known`` (term use known), ``unknown``, ``adopters``
+    (title or abstract), ``adopters_title``, ``share`` (adopters / known; empty when none known),
+    ``cumulative_adopters``. Every year from the first to the last dated work is listed."""
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for _, attrs, year in _dated(G):
+        counts[year][term_record(attrs, term)["use"]] += 1
+    rows, cumulative = [], 0
+    for year in _year_range(counts):
+        c = counts.get(year, Counter())
+        adopters = c["title"] + c["abstract"]
+        known = adopters + c["no"]
+        cumulative += adopters
+        rows.append({
+            "year": year, "works": sum(c.values()), "known": known, "unknown": c["unknown"], "adopters": adopters,
+            "adopters_title": c["title"], "share": round(adopters / known, 4) if known else None,
+            "cumulative_adopters": cumulative,
+        })
+    return pd.DataFrame(rows, columns=["year", "works", "known", "unknown", "adopters", "adopters_title", "share",
+                                       "cumulative_adopters"])
+
+
+def spelling_by_year(G: nx.DiGraph, *, term: str | None = None, by: str = "spelling") -> pd.DataFrame:
+    """Adopters per year using each spelling (``by="spelling"``: ``pre-training`` /
+    ``pretraining`` / ``pre training`` families, inflections pooled) or each surface form
+    (``by="form"``: ``pre-trained``, ``pretraining`` ...). A work using two counts for both.
+    One ``year`` column plus one column per spelling, most used first; every year from the
+    first to the last adopter year."""
+    if by not in ("spelling", "form"):
+        raise ValueError(f"by must be 'spelling' or 'form', not {by!r}")
+    key = "spellings" if by == "spelling" else "forms"
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for _, attrs, year in _dated(G):
+        if is_adopter(attrs, term):
+            used = set(term_record(attrs, term).get(key) or ())
+            counts[year].update(used)
+            totals.update(used)
+    columns = [name for name, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
+    rows = [{"year": year, **{name: counts.get(year, Counter())[name] for name in columns}}
+            for year in _year_range(counts)]
+    return pd.DataFrame(rows, columns=["year", *columns])
+
+
+def _default_pair(G: nx.DiGraph, term: str | None, table: pd.DataFrame) -> tuple[str | None, str | None]:
+    name = term or next(iter(annotated_terms(G)), None)
+    labels = spelling_labels(name) if name else {}
+    if labels.get("closed") in table.columns or labels.get("hyphenated") in table.columns:
+        return labels["closed"], labels["hyphenated"]
+    spellings = [c for c in table.columns if c != "year"]
+    if len(spellings) < 2:
+        return None, None
+    first_use = {s: int(table.loc[table[s] > 0, "year"].min()) for s in spellings[:2]}
+    incumbent, challenger = sorted(spellings[:2], key=lambda s: (first_use[s], s))
+    return challenger, incumbent
+
+
+def spelling_crossover(
+    G: nx.DiGraph, *, term: str | None = None, challenger: str | None = None, incumbent: str | None = None,
+) -> dict[str, Any]:
+    """Whether ``challenger`` (default the closed spelling, ``pretraining``) overtook
+    ``incumbent`` (default the hyphenated one, ``pre-training``), and when.
+
+    ``year`` is the first year from which the challenger's yearly adopter count exceeds the
+    incumbent's in every later year where either is used (years where neither is used are
+    skipped); ``None`` if that never happens. ``first_year_ahead`` is the first year it led at
+    all. For a one-word term or a regex the two most used spellings are compared, the one used
+    first being the incumbent.
+    """
+    table = spelling_by_year(G, term=term)
+    if challenger is None or incumbent is None:
+        default_challenger, default_incumbent = _default_pair(G, term, table)
+        challenger, incumbent = challenger or default_challenger, incumbent or default_incumbent
+    result: dict[str, Any] = {"challenger": challenger, "incumbent": incumbent, "overtook": False, "year": None,
+                              "first_year_ahead": None, "last_year": None, "challenger_total": 0, "incumbent_total": 0}
+    if challenger is None or incumbent is None:
+        return result
+    a = table[challenger] if challenger in table.columns else pd.Series(0, index=table.index)
+    b = table[incumbent] if incumbent in table.columns else pd.Series(0, index=table.index)
+    years = [(int(y), int(x), int(z)) for y, x, z in zip(table["year"], a, b) if x or z]
+    result["challenger_total"], result["incumbent_total"] = int(a.sum()), int(b.sum())
+    if not years:
+        return result
+    result["last_year"] = years[-1][0]
+    result["first_year_ahead"] = next((y for y, x, z in years if x > z), None)
+    crossover = None
+    for y, x, z in reversed(years):
+        if x <= z:
+            break
+        crossover = y
+    result["year"], result["overtook"] = crossover, crossover is not None
+    return result
+
+
+def collocations(G: nx.DiGraph, *, term: str | None = None, min_works: int = 1) -> pd.DataFrame:
+    """Words right before the term ("unsupervised", "generative", "language model"), by the
+    number of adopters using them, with the first year and work and the per-year counts."""
+    name = term or next(iter(annotated_terms(G)), "") or "term"
+    works: dict[str, list[tuple[tuple[Any, ...], str, int | None]]] = defaultdict(list)
+    for node, attrs in G.nodes(data=True):
+        if is_adopter(attrs, term):
+            for word in term_record(attrs, term).get("collocations") or ():
+                works[word].append((when_key(node, attrs), node, attrs.get("year")))
+    rows = []
+    for word, uses in works.items():
+        if len(uses) < min_works:
+            continue
+        uses.sort()
+        by_year = Counter(year for _, _, year in uses if year is not None)
+        first = next(((node, year) for _, node, year in uses if year is not None), (uses[0][1], None))
+        rows.append({
+            "collocation": word, "phrase": f"{word} {name}", "works": len(uses), "first_year": first[1],
+            "first_id": first[0], "first_label": label(first[0], G.nodes[first[0]]),
+            "by_year": "; ".join(f"{y}:{n}" for y, n in sorted(by_year.items())),
+        })
+    rows.sort(key=lambda r: (-r["works"], r["first_year"] if r["first_year"] is not None else 10**6, r["collocation"]))
+    columns = ["collocation", "phrase", "works", "first_year", "first_id", "first_label", "by_year"]
+    return pd.DataFrame(rows, columns=columns).astype({"first_year": "Int64"})
+
+
+def adoption_by_attribute(G: nx.DiGraph, attr: str, *, term: str | None = None) -> pd.DataFrame:
+    """Per value of a node attribute (``field``, ``venue``; a list attribute such as ``topics``
+    counts each entry): ``works``, ``known``, ``adopters``, ``share``, ``first_year`` and
+    ``first_id`` of adoption. Works where the attribute is missing are left out."""
+    stats: dict[str, dict[str, Any]] = {}
+    for node, attrs in G.nodes(data=True):
+        raw = attrs.get(attr)
+        values = raw if isinstance(raw, (list, tuple)) else [raw]
+        use = term_record(attrs, term)["use"]
+        for value in values:
+            if value in (None, ""):
+                continue
+            entry = stats.setdefault(str(value), {"works": 0, "known": 0, "adopters": 0, "first": None})
+            entry["works"] += 1
+            entry["known"] += use != "unknown"
+            if use in ("title", "abstract"):
+                entry["adopters"] += 1
+                key = when_key(node, attrs)
+                if attrs.get("year") is not None and (entry["first"] is None or key < entry["first"]):
+                    entry["first"] = key
+    rows = [{
+        attr: value, "works": e["works"], "known": e["known"], "adopters": e["adopters"],
+        "share": round(e["adopters"] / e["known"], 4) if e["known"] else None,
+        "first_year": e["first"][0] if e["first"] else None, "first_id": e["first"][2] if e["first"] else "",
+    } for value, e in stats.items()]
+    rows.sort(key=lambda r: (-r["adopters"], -r["works"], r[attr]))
+    frame = pd.DataFrame(rows, columns=[attr, "works", "known", "adopters", "share", "first_year", "first_id"])
+    return frame.astype({"first_year": "Int64"})
+
+
+def adoption_by_field(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+    """:func:`adoption_by_attribute` over the OpenAlex ``field`` of the primary topic."""
+    return adoption_by_attribute(G, "field", term=term)
+
+
+def adoption_by_venue(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+    """:func:`adoption_by_attribute` over the ``venue`` (primary location's source)."""
+    return adoption_by_attribute(G, "venue", term=term)
+
+
+# --- citation-mediated adoption -------------------------------------------------------------
+
+
+def _references_seen(G: nx.DiGraph) -> Callable[[str, Mapping[str, Any]], bool]:
+    """Whether the graph holds a work's references: it cites something in the graph and, for a
+    references crawl, it lies inside the crawl depth (the deepest level's references were not
+    followed, so its works look as if they cited little)."""
+    crawl = G.graph.get("crawl") or {}
+    depth = crawl.get("depth")
+    refs_crawl = crawl.get("direction") in (None, "refs", "both") and isinstance(depth, int)
+
+    def seen(node: str, attrs: Mapping[str, Any]) -> bool:
+        if G.out_degree(node) == 0:
+            return False
+        node_depth = attrs.get("depth")
+        return not (refs_crawl and isinstance(node_depth, int) and node_depth >= depth)
+
+    return seen
+
+
+def _cites_earlier_adopter(G: nx.DiGraph, node: str, attrs: Mapping[str, Any], adopter_set: set[str]) -> bool:
+    return any(v in adopter_set and is_earlier(G.nodes[v], attrs) for v in G.successors(node))
+
+
+def citation_mediation(G: nx.DiGraph, *, term: str | None = None) -> dict[str, Any]:
+    """Did the term travel along citations?
+
+    ``by_year`` (DataFrame): per year, ``new_adopters`` (dated adopters), ``with_references``
+    (those whose references the graph holds), ``citing_earlier_adopter`` (of those, how many cite
+    an adopter that surely appeared earlier: an earlier year, or the same year and an earlier
+    real date) and ``mediated_share``.
+
+    ``adopters_with_references`` and ``adopters_citing_earlier_adopter`` total those columns.
+    ``exposed_*``/``unexposed_*`` and ``ratio``: among dated works with known term use whose
+    references the graph holds, P(uses term | cites an earlier adopter) divided by
+    P(uses term | cites none); ``None`` when either group is empty or the second is 0. A ratio
+    well above 1 says users of the term cite earlier users far more often than others do —
+    consistent with citation-mediated spread, not proof of it (topic drives both).
+    """
+    adopter_set = {n for n, a in G.nodes(data=True) if is_adopter(a, term)}
+    seen = _references_seen(G)
+    per_year: dict[int, Counter[str]] = defaultdict(Counter)
+    groups = Counter()
+    for node, attrs, year in _dated(G):
+        use = term_record(attrs, term)["use"]
+        if use == "unknown":
+            continue
+        adopter = use in ("title", "abstract")
+        has_refs = seen(node, attrs)
+        exposed = has_refs and _cites_earlier_adopter(G, node, attrs, adopter_set)
+        if adopter:
+            per_year[year]["new_adopters"] += 1
+            per_year[year]["with_references"] += has_refs
+            per_year[year]["citing_earlier_adopter"] += exposed
+        if has_refs:
+            group = "exposed" if exposed else "unexposed"
+            groups[f"{group}_works"] += 1
+            groups[f"{group}_adopters"] += adopter
+    rows = []
+    for year in sorted(per_year):
+        c = per_year[year]
+        rows.append({
+            "year": year, "new_adopters": c["new_adopters"], "with_references": c["with_references"],
+            "citing_earlier_adopter": c["citing_earlier_adopter"],
+            "mediated_share": round(c["citing_earlier_adopter"] / c["with_references"], 4) if c["with_references"] else None,
+        })
+    p_exposed = groups["exposed_adopters"] / groups["exposed_works"] if groups["exposed_works"] else None
+    p_unexposed = groups["unexposed_adopters"] / groups["unexposed_works"] if groups["unexposed_works"] else None
+    ratio = p_exposed / p_unexposed if p_exposed is not None and p_unexposed else None
+    return {
+        "by_year": pd.DataFrame(rows, columns=["year", "new_adopters", "with_references", "citing_earlier_adopter",
+                                               "mediated_share"]),
+        "exposed_works": groups["exposed_works"], "exposed_adopters": groups["exposed_adopters"],
+        "unexposed_works": groups["unexposed_works"], "unexposed_adopters": groups["unexposed_adopters"],
+        "adopters_with_references": sum(r["with_references"] for r in rows),
+        "adopters_citing_earlier_adopter": sum(r["citing_earlier_adopter"] for r in rows),
+        "p_exposed": round(p_exposed, 4) if p_exposed is not None else None,
+        "p_unexposed": round(p_unexposed, 4) if p_unexposed is not None else None,
+        "ratio": round(ratio, 3) if ratio is not None else None,
+    }
+
+
+# --- bursts ---------------------------------------------------------------------------------
+
+
+def _binomial_cost(r: int, d: int, p: float) -> float:
+    """-log of the binomial likelihood without the C(d, r) term, which both states share."""
+    return -(r * math.log(p) + (d - r) * math.log(1.0 - p))
+
+
+def burst_years(G: nx.DiGraph, *, term: str | None = None, s: float = 2.0, gamma: float = 1.0) -> pd.DataFrame:
+    """Kleinberg's (2002) two-state burst detection on yearly adopters out of all dated works.
+
+    State 0 emits adopters at the overall rate ``p0 = adopters / works``, state 1 at ``s·p0``
+    (capped below 1); entering state 1 costs ``gamma·ln(years)``, leaving it is free; the
+    cheapest state sequence (Viterbi) marks the burst years. ``burst_weight`` is the cost
+    saved by state 1 in a burst year. Every year from the first to the last dated work.
+    """
+    table = adoption_by_year(G, term=term)
+    if table.empty:
+        return pd.DataFrame(columns=["year", "adopters", "works", "state", "burst", "burst_weight"])
+    r = [int(x) for x in table["adopters"]]
+    d = [int(x) for x in table["works"]]
+    total_r, total_d = sum(r), sum(d)
+    states = [0] * len(r)
+    weights = [0.0] * len(r)
+    p0 = total_r / total_d if total_d else 0.0
+    if 0.0 < p0 < 1.0:
+        p1 = min(s * p0, 0.9999)
+        if p1 > p0:
+            cost = [[_binomial_cost(ri, di, p) for ri, di in zip(r, d)] for p in (p0, p1)]
+            tau = gamma * math.log(len(r)) if len(r) > 1 else 0.0
+            states = _viterbi(cost, tau)
+            weights = [round(cost[0][t] - cost[1][t], 4) if states[t] else 0.0 for t in range(len(r))]
+    return pd.DataFrame({
+        "year": table["year"], "adopters": r, "works": d, "state": states, "burst": [bool(x) for x in states],
+        "burst_weight": weights,
+    })
+
+
+def _viterbi(cost: list[list[float]], tau: float) -> list[int]:
+    n = len(cost[0])
+    total = [cost[0][0], cost[1][0] + tau]
+    back: list[list[int]] = []
+    for t in range(1, n):
+        stay0, from1_to0 = total[0], total[1]
+        to1_from0, stay1 = total[0] + tau, total[1]
+        choice0 = 0 if stay0 <= from1_to0 else 1
+        choice1 = 1 if stay1 <= to1_from0 else 0
+        back.append([choice0, choice1])
+        total = [min(stay0, from1_to0) + cost[0][t], min(stay1, to1_from0) + cost[1][t]]
+    state = 0 if total[0] <= total[1] else 1
+    states = [state]
+    for t in range(n - 2, -1, -1):
+        state = back[t][state]
+        states.append(state)
+    return states[::-1]
+
+
+def burst_intervals(bursts: pd.DataFrame) -> list[dict[str, Any]]:
+    """Runs of burst years from :func:`burst_years`: ``[{start, end, adopters, weight}]``."""
+    runs: list[dict[str, Any]] = []
+    for row in bursts.itertuples(index=False):
+        if not row.burst:
+            continue
+        if runs and runs[-1]["end"] == row.year - 1:
+            run = runs[-1]
+            run["end"] = int(row.year)
+            run["adopters"] += int(row.adopters)
+            run["weight"] = round(run["weight"] + float(row.burst_weight), 4)
+        else:
+            runs.append({"start": int(row.year), "end": int(row.year), "adopters": int(row.adopters),
+                         "weight": float(row.burst_weight)})
+    return runs
+
+
+# --- beyond the graph -----------------------------------------------------------------------
+
+
+def _year_counts(groups: Iterable[Mapping[str, Any]]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for group in groups or ():
+        for raw in (group.get("key_display_name"), group.get("key")):
+            try:
+                year = int(str(raw).rstrip("/").rsplit("/", 1)[-1])
+            except (TypeError, ValueError):
+                continue
+            counts[year] = counts.get(year, 0) + int(group.get("count") or 0)
+            break
+    return counts
+
+
+def _search_value(term: str) -> str:
+    # A comma separates OpenAlex filters and "|" means OR, so neither may appear inside one value.
+    return " ".join(term.replace(",", " ").replace("|", " ").split())
+
+
+def online_term_counts(
+    group_by: GroupBy,
+    *,
+    terms: Sequence[str] = ("pre-training",),
+    seeds: Sequence[str] = (),
+    seed_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Per-year counts of each term across all of OpenAlex and among the works citing each seed.
+
+    Calls ``group_by(filter, "publication_year")`` with ``title_and_abstract.search:<term>``
+    (scope ``openalex``), ``cites:<seed>,title_and_abstract.search:<term>`` and ``cites:<seed>``
+    (scope ``cites``: ``count`` of citing works using the term out of ``total`` citing works,
+    ``share`` = count / total). OpenAlex's search stems words, so this is its notion of the
+    term, not :func:`citegraph.terms.compile_term`'s. Errors from ``group_by`` propagate.
+    """
+    rows: list[dict[str, Any]] = []
+    names = dict(seed_names or {})
+    totals = {seed: _year_counts(group_by(f"cites:{seed}", "publication_year")) for seed in seeds}
+    for term in terms:
+        value = _search_value(term)
+        for year, count in sorted(_year_counts(group_by(f"title_and_abstract.search:{value}", "publication_year")).items()):
+            rows.append({"scope": "openalex", "seed": "", "seed_name": "", "term": term, "year": year, "count": count,
+                         "total": None, "share": None})
+        for seed in seeds:
+            counts = _year_counts(group_by(f"cites:{seed},title_and_abstract.search:{value}", "publication_year"))
+            for year in sorted(set(counts) | set(totals[seed])):
+                count, total = counts.get(year, 0), totals[seed].get(year, 0)
+                rows.append({"scope": "cites", "seed": seed, "seed_name": names.get(seed, seed), "term": term,
+                             "year": year, "count": count, "total": total,
+                             "share": round(count / total, 4) if total else None})
+    return pd.DataFrame(rows, columns=["scope", "seed", "seed_name", "term", "year", "count", "total", "share"])

@@ -1,0 +1,217 @@
+"""Command line: parse options, call one library function, format the result.
+
+Every :class:`CitegraphError` becomes one line on stderr and its own exit code; an
+interrupt says how to resume. Nothing here computes anything the library could.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .config import DEFAULT_API_URL, Settings
+from .crawl import DIRECTIONS, CrawlOptions
+from .errors import CitegraphError
+
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"citegraph: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """One place where errors become a line on stderr and an exit code (no tracebacks)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except CitegraphError as exc:
+            _fail(str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; everything fetched so far is cached: rerun the same command to resume", EXIT_INTERRUPTED)
+        except Exception as exc:  # noqa: BLE001 - last resort: never a traceback for the user
+            if logging.getLogger("citegraph").isEnabledFor(logging.DEBUG):
+                raise
+            _fail(f"internal error ({exc.__class__.__name__}: {str(exc)[:200]}); rerun with -v to see the traceback", EXIT_INTERNAL)
+
+    return wrapper
+
+
+def api_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say how to reach OpenAlex and where the cache lives."""
+    options = [
+        click.option("--api-key", envvar="OPENALEX_API_KEY", default=None, help="OpenAlex API key (env OPENALEX_API_KEY). Never written anywhere."),
+        click.option("--mailto", envvar="OPENALEX_MAILTO", default=None, help="Your e-mail, sent as mailto= (courtesy)."),
+        click.option("--api-url", envvar="OPENALEX_API_URL", default=DEFAULT_API_URL, show_default=True, help="API base URL (tests point it at 127.0.0.1)."),
+        click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("cache"), show_default=True, help="Disk cache of every response."),
+        click.option("--offline", is_flag=True, help="Use the cache only; a miss is an error."),
+        click.option("--refresh", is_flag=True, help="Refetch everything and overwrite the cache."),
+        click.option("--rate-limit", type=click.FloatRange(min=0.1, max=1000), default=None, help="Requests per second (default 10, 30 with a key)."),
+        click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="Parallel requests (under the rate limit)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_dir: Path, offline: bool,
+                   refresh: bool, rate_limit: float | None, workers: int) -> Settings:
+    if offline and refresh:
+        from .errors import InputError
+
+        raise InputError("--offline and --refresh contradict each other; pick one")
+    return Settings(api_url=api_url.rstrip("/"), api_key=api_key or None, mailto=mailto, cache_dir=cache_dir,
+                    offline=offline, refresh=refresh, rate_limit=rate_limit, workers=workers)
+
+
+def _progress_printer(quiet: bool) -> Callable[[dict[str, Any]], None]:
+    def show(event: dict[str, Any]) -> None:
+        if quiet:
+            return
+        if event["event"] == "seeds":
+            for seed in event["seeds"]:
+                click.echo(f"seed {seed['name']}: {seed['id']} ({seed['how']})", err=True)
+                for note in seed["warnings"]:
+                    click.echo(f"  warning: {note}", err=True)
+            return
+        where = f"depth {event.get('depth')}"
+        click.echo(f"{where}: +{event.get('added', 0)} works | requests {event.get('requests', 0)}, "
+                   f"cache hits {event.get('cache_hits', 0)}, ${event.get('cost_usd', 0):.4f}", err=True)
+
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="citegraph")
+@click.option("-v", "--verbose", count=True, help="Log requests (-v) and tracebacks (-vv).")
+def main(verbose: int) -> None:
+    """Citation-graph analysis on OpenAlex: where did a term come from, and how did it spread?
+
+    \b
+    Examples:
+      citegraph crawl --seed bert                      # BERT's references, depth 2
+      citegraph crawl --seed bert --seed gpt1 --seed ulmfit --out outputs/lineage
+      citegraph crawl --seed bert --demo               # offline, over the demo dataset
+      citegraph seeds                                  # the presets
+    """
+    level = logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.option("--seed", "seeds", multiple=True, required=True, help="Preset (bert, gpt1, ulmfit), DOI, arXiv id, OpenAlex id or title. Repeatable.")
+@click.option("--depth", type=int, default=2, show_default=True, help="Hops from the seeds (0-6).")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default="refs", show_default=True, help="Follow references, citing works, or both.")
+@click.option("--max-works", type=int, default=5000, show_default=True, help="Stop adding works beyond this many.")
+@click.option("--max-citing", type=int, default=200, show_default=True, help="Citing works taken per work (most cited first).")
+@click.option("--merge-versions/--no-merge-versions", default=None, help="Merge a seed's preprint and published records (default: on for presets).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
+@click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
+@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@api_options
+@handle_errors
+def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, max_citing: int,
+          merge_versions: bool | None, out: Path | None, demo: bool, demo_data: Path | None, quiet: bool,
+          **api: Any) -> None:
+    """Crawl the citation graph around seed papers and write it to --out.
+
+    \b
+    Writes graph.json (lossless), graph.graphml, graph.gexf, nodes.csv, edges.csv and
+    summary.json. Every response is cached: a rerun (or --offline) costs nothing, and an
+    interrupted crawl resumes where it stopped.
+
+    \b
+    Examples:
+      citegraph crawl --seed bert --depth 2 --out outputs/bert
+      citegraph crawl --seed 10.18653/v1/N19-1423 --seed arXiv:1801.06146
+      citegraph crawl --seed "Attention is all you need" --direction both --max-citing 50
+      citegraph crawl --seed bert --offline
+    """
+    from .pipeline import demo_data_path, run_crawl, serve_demo
+
+    options = CrawlOptions(direction=direction, depth=depth, max_works=max_works, max_citing=max_citing)
+    settings = build_settings(**api)
+    out_dir = out or Path("outputs") / _slug(seeds[0])
+    server = serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None)
+    with server as demo_url:
+        if demo_url:
+            settings = settings.with_(api_url=demo_url, cache_namespace="demo")
+        report = run_crawl(settings, seeds, out_dir, options=options, merge_versions=merge_versions,
+                           on_progress=_progress_printer(quiet))
+    click.echo(_format_summary(report.summary, out_dir))
+
+
+def _slug(text: str) -> str:
+    keep = "".join(ch if ch.isalnum() else "-" for ch in text.strip().casefold())
+    return "-".join(part for part in keep.split("-") if part)[:60] or "graph"
+
+
+def _format_summary(summary: dict[str, Any], out_dir: Path) -> str:
+    lines = [
+        f"{summary['works']:,} works, {summary['edges']:,} citation edges -> {out_dir}",
+        f"requests {summary['requests']:,}, cache hits {summary['cache_hits']:,}, retries {summary['retries']:,}, "
+        f"cost ${summary['cost_usd']:.4f}",
+        f"dangling references {summary['dangling_refs']['count']:,}"
+        + (f", {summary['skipped_by_budget']:,} works left out by --max-works" if summary["budget_reached"] else ""),
+    ]
+    for code, info in summary["warnings"].items():
+        lines.append(f"warning {code}: {info['count']:,} works ({info['meaning']})")
+    return "\n".join(lines)
+
+
+@main.command()
+def seeds() -> None:
+    """List the preset seeds."""
+    from .seeds import PRESETS
+
+    for preset in PRESETS.values():
+        ids = ", ".join(x for x in (preset.openalex_id, preset.doi and f"doi {preset.doi}",
+                                     preset.arxiv_id and f"arXiv {preset.arxiv_id}") if x) or "by title"
+        click.echo(f"{preset.name:7} {preset.year}  {preset.title}\n        {ids}; {preset.note}")
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or clear the response cache."""
+
+
+@cache.command("info")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("cache"), show_default=True)
+@handle_errors
+def cache_info(cache_dir: Path) -> None:
+    """How many responses are cached, how big, fetched when."""
+    from .client import cache_info as read_info
+
+    info = read_info(cache_dir)
+    click.echo(f"{cache_dir}: {info['entries']:,} responses, {info['bytes'] / 1e6:.1f} MB")
+    if info["entries"]:
+        click.echo(f"fetched between {info['oldest']} and {info['newest']}")
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=Path("cache"), show_default=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@handle_errors
+def cache_clear(cache_dir: Path, yes: bool) -> None:
+    """Delete every cached response."""
+    from .client import clear_cache
+
+    if not yes:
+        click.confirm(f"Delete every cached response in {cache_dir}?", abort=True)
+    click.echo(f"removed {clear_cache(cache_dir):,} cached responses from {cache_dir}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,602 @@
+"""The interactive HTML explorer: one self-contained ``graph.html`` to open from disk.
+
+The page is a timeline (x = publication year, like CitNetExplorer and Local Citation Network)
+drawn by vis-network; colour is term use, size is log citations, seeds are stars, earliest
+adopters diamonds, origin chains and the main path are outlined and their links drawn thick.
+The side bar searches and filters, the side panel shows a clicked work. pyvis supplies the
+vis-network build and renders the page from ``assets/explorer.html`` (its stock template links
+bootstrap from a CDN, so it is not used); the page script is ``assets/explorer.js``.
+
+Assumptions and guarantees:
+
+* The graph is citegraph's ``nx.DiGraph`` (edge citing -> cited, node attributes from
+  ``notes/SCHEMA.md``). Annotation is optional: a node without ``term_use`` counts as
+  ``"unknown"``, a missing highlight attribute as ``False``.
+* **Offline**: vis-network is inlined from pyvis's own package data; pyvis's stock template
+  (which links bootstrap from a CDN) is not used. A Content-Security-Policy allows only the
+  page's own inline scripts (by hash), so the page cannot fetch anything, and inline event
+  handlers smuggled in by record text could not run even if escaping failed. DOI, OpenAlex
+  and arXiv links are built in the page from ids, at click time.
+* **Safety**: record text travels only as JSON in a ``<script type="application/json">``
+  block with ``<``, ``>``, ``&`` and every non-ASCII character escaped, and the page puts it
+  on screen with ``textContent`` (tooltips are DOM elements built the same way).
+* **Scale**: above ``max_nodes`` only the most relevant works are drawn (:func:`select_nodes`)
+  and the page says what was left out. Positions are fixed by the year layout and physics is
+  off, so nothing has to stabilise.
+* The output is deterministic: the same graph gives a byte-identical file.
+
+This module is the only one that imports pyvis (lazily: importing it pulls in IPython).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+from markupsafe import Markup
+
+from .errors import OutputError
+from .records import WARNING_TEXT
+
+__all__ = ["render_html", "select_nodes", "year_layout", "DEFAULT_MAX_NODES", "TERM_USES", "TERM_COLOURS"]
+
+DEFAULT_MAX_NODES = 2000
+
+#: Term-use categories in legend order, and their fill colours (Okabe-Ito, colour-blind safe).
+TERM_USES: tuple[str, ...] = ("title", "abstract", "no", "unknown")
+TERM_COLOURS: dict[str, str] = {
+    "title": "#D55E00",
+    "abstract": "#E69F00",
+    "no": "#56B4E9",
+    "unknown": "#C4C4C4",
+}
+TERM_LABELS: dict[str, str] = {
+    "title": "in the title",
+    "abstract": "in the abstract only",
+    "no": "not used (abstract checked)",
+    "unknown": "unknown (no usable abstract)",
+}
+CHAIN_COLOUR = "#7B3294"
+MAIN_PATH_COLOUR = "#0072B2"
+EDGE_COLOUR = "#8C96A0"
+
+HIGHLIGHTS: tuple[str, ...] = ("on_chain", "on_main_path", "is_earliest_adopter")
+
+ASSETS = Path(__file__).parent / "assets"
+TEMPLATE = "explorer.html"
+
+# Layout constants, in canvas pixels.
+_RADIUS_UNKNOWN = 4.0
+_RADIUS_MIN = 5.0
+_RADIUS_PER_DECADE = 3.2
+_NODE_GAP = 4.0
+_COLUMN_GAP = 8.0
+_YEAR_MIN_WIDTH = 46.0
+_EMPTY_YEAR_WIDTH = 26.0
+_GAP_BAND_WIDTH = 40.0
+_NO_YEAR_GAP = 90.0
+_ABSTRACT_CHARS = 1500
+_SNIPPET_CHARS = 600
+_AUTHORS_SHOWN = 25
+
+
+# ---------------------------------------------------------------------------------------------
+# node attributes, read defensively (a graph may come unannotated or from GraphML)
+
+
+def _flag(attrs: Mapping[str, Any], key: str) -> bool:
+    """A boolean attribute; GraphML/CSV round trips may give "true"/"1" strings or NaN."""
+    value = attrs.get(key)
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes"}
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(value)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number
+
+
+def _text(value: Any, limit: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if isinstance(value, Iterable):
+        return [str(item) for item in value if item is not None and str(item)]
+    return [str(value)]
+
+
+def _term_use(attrs: Mapping[str, Any]) -> str:
+    use = attrs.get("term_use")
+    return use if use in TERM_USES else "unknown"
+
+
+def _is_highlighted(attrs: Mapping[str, Any]) -> bool:
+    return any(_flag(attrs, key) for key in HIGHLIGHTS)
+
+
+def _cites(attrs: Mapping[str, Any]) -> int:
+    count = _int(attrs.get("cited_by_count"))
+    return count if count is not None else -1
+
+
+# ---------------------------------------------------------------------------------------------
+# which nodes to draw
+
+
+def _tier(attrs: Mapping[str, Any]) -> int:
+    """0 seeds, 1 origin chains / main path / earliest adopters, 2 title users, 3 abstract users, 4 rest."""
+    if _flag(attrs, "is_seed"):
+        return 0
+    if _is_highlighted(attrs):
+        return 1
+    use = _term_use(attrs)
+    return 2 if use == "title" else 3 if use == "abstract" else 4
+
+
+def select_nodes(G: nx.DiGraph, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[set, dict[str, int]]:
+    """The nodes worth drawing when the graph has more than ``max_nodes``, and what is left out.
+
+    Order of preference: seeds (always kept, even beyond the limit), works on an origin chain
+    or the main path and earliest adopters, works using the term in the title, then in the
+    abstract, then the rest; within each group the most cited first (OpenAlex
+    ``cited_by_count``, unknown counting as least), then the most cited inside the graph
+    (in-degree: title-only references have no count), then the smaller id, so the choice is
+    deterministic. ``max_nodes <= 0`` means no limit.
+
+    Returns ``(kept, hidden)``; ``hidden`` counts what is not drawn: ``nodes`` and ``edges``
+    in total, ``highlighted`` (chain, main path or earliest-adopter works), and the hidden
+    nodes by term use under ``title``, ``abstract``, ``no`` and ``unknown``.
+    """
+    hidden = {"nodes": 0, "edges": 0, "highlighted": 0, **{use: 0 for use in TERM_USES}}
+    if max_nodes <= 0 or G.number_of_nodes() <= max_nodes:
+        return set(G.nodes), hidden
+    ranked = sorted(
+        G.nodes(data=True),
+        key=lambda item: (_tier(item[1]), -_cites(item[1]), -G.in_degree(item[0]), str(item[0])),
+    )
+    seeds = [node for node, attrs in ranked if _tier(attrs) == 0]
+    kept = set(seeds)
+    for node, _ in ranked:
+        if len(kept) >= max_nodes:
+            break
+        kept.add(node)
+    for node, attrs in G.nodes(data=True):
+        if node in kept:
+            continue
+        hidden["nodes"] += 1
+        hidden[_term_use(attrs)] += 1
+        hidden["highlighted"] += _is_highlighted(attrs)
+    hidden["edges"] = sum(1 for u, v in G.edges if u not in kept or v not in kept)
+    return kept, hidden
+
+
+# ---------------------------------------------------------------------------------------------
+# the year layout
+
+
+def _radius(attrs: Mapping[str, Any]) -> float:
+    count = _int(attrs.get("cited_by_count"))
+    if count is None:
+        return _RADIUS_UNKNOWN
+    return round(_RADIUS_MIN + _RADIUS_PER_DECADE * math.log10(1 + max(count, 0)), 2)
+
+
+def _relevance(node: Any, attrs: Mapping[str, Any]) -> tuple:
+    return (_tier(attrs), -_cites(attrs), str(node))
+
+
+def _rows_per_column(count: int) -> int:
+    return max(10, min(30, round(0.8 * math.sqrt(max(count, 1)))))
+
+
+def _stack(radii: list[float]) -> list[float]:
+    """y of each node in a column: the first in the middle, the next ones alternately below and above."""
+    ys: list[float] = []
+    top = bottom = 0.0
+    for index, radius in enumerate(radii):
+        if index == 0:
+            y, top, bottom = 0.0, -radius, radius
+        elif index % 2:
+            y = bottom + _NODE_GAP + radius
+            bottom = y + radius
+        else:
+            y = top - _NODE_GAP - radius
+            top = y - radius
+        ys.append(round(y, 2))
+    return ys
+
+
+def _column_height(radii: Iterable[float]) -> float:
+    radii = list(radii)
+    return 2 * sum(radii) + _NODE_GAP * max(len(radii) - 1, 0)
+
+
+def _place_group(
+    members: list[tuple[Any, float]], x0: float, min_width: float, *, rows: int, max_height: float | None = None
+) -> tuple[dict, float]:
+    """Balanced columns from ``x0``, the most relevant nodes first; returns positions and width.
+
+    A column holds at most ``rows`` nodes or, when ``max_height`` is given, is at most about
+    that tall (the "no year" block is as tall as the busiest year instead of very wide).
+    """
+    count = math.ceil(len(members) / rows)
+    if max_height:
+        count = math.ceil(_column_height(r for _, r in members) / max_height)
+    size = math.ceil(len(members) / max(count, 1))
+    columns = [members[i : i + size] for i in range(0, len(members), size)]
+    widths = [2 * max(r for _, r in column) + _COLUMN_GAP for column in columns]
+    width = max(sum(widths), min_width)
+    x = x0 + (width - sum(widths)) / 2
+    positions: dict[Any, tuple[float, float]] = {}
+    for column, column_width in zip(columns, widths):
+        centre = x + column_width / 2
+        for (node, _), y in zip(column, _stack([r for _, r in column])):
+            positions[node] = (round(centre, 2), y)
+        x += column_width
+    return positions, width
+
+
+def year_layout(G: nx.DiGraph, nodes: Iterable[Any]) -> tuple[dict[Any, tuple[float, float]], list[dict[str, Any]]]:
+    """Fixed positions for ``nodes``: x by publication year, y by relevance rank within the year.
+
+    Each year is a band as wide as its columns need (at least ``_YEAR_MIN_WIDTH``), so the
+    axis is monotonic in time but not linear; runs of three or more empty years shrink to one
+    ``gap`` band. Works without a year sit in a ``none`` band on the left, as tall as the
+    busiest year. Returns the positions and the bands (``kind``, ``label``, ``x0``, ``x1``,
+    ``count``) for the axis. Deterministic: ties in relevance go to the smaller id.
+    """
+    nodes = list(nodes)
+    rows = _rows_per_column(len(nodes))
+    by_year: dict[int | None, list[tuple[Any, float]]] = {}
+    for node in sorted(nodes, key=lambda n: _relevance(n, G.nodes[n])):
+        attrs = G.nodes[node]
+        by_year.setdefault(_int(attrs.get("year")), []).append((node, _radius(attrs)))
+
+    positions: dict[Any, tuple[float, float]] = {}
+    bands: list[dict[str, Any]] = []
+    x = 0.0
+    years = sorted(year for year in by_year if year is not None)
+    if years:
+        year = years[0]
+        while year <= years[-1]:
+            if year in by_year:
+                placed, width = _place_group(by_year[year], x, _YEAR_MIN_WIDTH, rows=rows)
+                positions.update(placed)
+                bands.append({"kind": "year", "label": str(year), "x0": x, "x1": x + width, "count": len(by_year[year])})
+                x += width
+                year += 1
+                continue
+            end = year
+            while end + 1 not in by_year:
+                end += 1
+            if end - year >= 2:
+                bands.append({"kind": "gap", "label": f"{year}–{end}", "x0": x, "x1": x + _GAP_BAND_WIDTH, "count": 0})
+                x += _GAP_BAND_WIDTH
+            else:
+                for empty in range(year, end + 1):
+                    bands.append({"kind": "year", "label": str(empty), "x0": x, "x1": x + _EMPTY_YEAR_WIDTH, "count": 0})
+                    x += _EMPTY_YEAR_WIDTH
+            year = end + 1
+    if None in by_year:
+        ys = [py for _, py in positions.values()]
+        cap = max(max(ys) - min(ys) + 2 * _RADIUS_MIN, 200.0) if ys else None
+        placed, width = _place_group(by_year[None], 0.0, _YEAR_MIN_WIDTH * 2, rows=rows, max_height=cap)
+        shift = width + _NO_YEAR_GAP
+        positions = {node: (round(px + shift, 2), py) for node, (px, py) in positions.items()}
+        for band in bands:
+            band["x0"], band["x1"] = band["x0"] + shift, band["x1"] + shift
+        positions.update(placed)
+        bands.insert(0, {"kind": "none", "label": "no year", "x0": 0.0, "x1": width, "count": len(by_year[None])})
+    for band in bands:
+        band["x0"], band["x1"] = round(band["x0"], 2), round(band["x1"], 2)
+    return positions, bands
+
+
+# ---------------------------------------------------------------------------------------------
+# what the page receives
+
+
+def _short_label(attrs: Mapping[str, Any]) -> str:
+    """ "Devlin 2019": first author's surname and year, else the title's first words."""
+    author = _text(attrs.get("first_author")) or next(iter(_strings(attrs.get("authors"))), "")
+    name = author.replace(",", " ").split()[-1] if author.split() else ""
+    if not name:
+        name = " ".join(_text(attrs.get("title")).split()[:3]) or "untitled"
+    year = _int(attrs.get("year"))
+    return f"{name} {year}" if year is not None else name
+
+
+def _primary_terms(G: nx.DiGraph) -> list[str]:
+    terms = G.graph.get("terms")
+    if terms:
+        return [str(term) for term in _strings(terms)]
+    for _, attrs in G.nodes(data=True):
+        per_term = attrs.get("terms")
+        if isinstance(per_term, Mapping) and per_term:
+            return [str(term) for term in per_term]
+    return []
+
+
+#: Defaults of the per-work record; the page fills in what the JSON leaves out (keeps the file small).
+WORK_DEFAULTS: dict[str, Any] = {
+    "title": "", "year": None, "venue": "", "type": "", "authors": [], "n_authors": 0,
+    "cited_by_count": None, "doi": "", "arxiv_id": "", "abstract": "", "term_use": "unknown",
+    "term_forms": [], "term_snippet": "", "term_collocations": [], "terms": {}, "is_seed": False, "seed_name": "",
+    "depth": None, "on_chain": False, "on_main_path": False, "is_earliest_adopter": False,
+    "warnings": [], "label": "",
+}
+
+
+def _work(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """The record text the side panel shows, without the fields equal to ``WORK_DEFAULTS``.
+
+    Plain data only: the page puts every string on screen with ``textContent``.
+    """
+    authors = _strings(attrs.get("authors"))
+    terms: dict[str, Any] = {}
+    per_term = attrs.get("terms")
+    if isinstance(per_term, Mapping):
+        # The first (primary) term is already in the flat ``term_*`` attributes.
+        for term, info in list(per_term.items())[1:]:
+            info = info if isinstance(info, Mapping) else {}
+            terms[str(term)] = {
+                "use": info.get("use") if info.get("use") in TERM_USES else "unknown",
+                "forms": _strings(info.get("forms")),
+                "snippet": _text(info.get("snippet"), _SNIPPET_CHARS),
+            }
+    work = {
+        "title": _text(attrs.get("title")),
+        "year": _int(attrs.get("year")),
+        "venue": _text(attrs.get("venue")),
+        "type": _text(attrs.get("type")),
+        "authors": authors[:_AUTHORS_SHOWN],
+        "n_authors": len(authors),
+        "cited_by_count": _int(attrs.get("cited_by_count")),
+        "doi": _text(attrs.get("doi")),
+        "arxiv_id": _text(attrs.get("arxiv_id")),
+        "abstract": _text(attrs.get("abstract"), _ABSTRACT_CHARS),
+        "term_use": _term_use(attrs),
+        "term_forms": _strings(attrs.get("term_forms")),
+        "term_snippet": _text(attrs.get("term_snippet"), _SNIPPET_CHARS),
+        "term_collocations": _strings(attrs.get("term_collocations"))[:10],
+        "terms": terms,
+        "is_seed": _flag(attrs, "is_seed"),
+        "seed_name": _text(attrs.get("seed_name")),
+        "depth": _int(attrs.get("depth")),
+        "on_chain": _flag(attrs, "on_chain"),
+        "on_main_path": _flag(attrs, "on_main_path"),
+        "is_earliest_adopter": _flag(attrs, "is_earliest_adopter"),
+        "warnings": _strings(attrs.get("warnings")),
+        "label": _short_label(attrs),
+    }
+    return {key: value for key, value in work.items() if value != WORK_DEFAULTS[key]}
+
+
+def _shade(hex_colour: str, factor: float) -> str:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{max(0, min(255, round(c * factor))):02X}" for c in (red, green, blue))
+
+
+def _node_style(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """vis-network look of a node: fill = term use, outline = chain / main path / seed, shape = role."""
+    fill = TERM_COLOURS[_term_use(attrs)]
+    border, border_width = _shade(fill, 0.7), 1
+    if _flag(attrs, "on_main_path"):
+        border, border_width = MAIN_PATH_COLOUR, 3
+    if _flag(attrs, "on_chain"):
+        border, border_width = CHAIN_COLOUR, 3
+    seed = _flag(attrs, "is_seed")
+    if seed and border_width == 1:
+        border, border_width = "#222222", 2
+    style: dict[str, Any] = {
+        "shape": "star" if seed else "diamond" if _flag(attrs, "is_earliest_adopter") else "dot",
+        "borderWidth": border_width,
+        "color": {
+            "background": fill,
+            "border": border,
+            "highlight": {"background": fill, "border": "#111111"},
+            "hover": {"background": fill, "border": "#111111"},
+        },
+    }
+    return style
+
+
+def _pin_label(attrs: Mapping[str, Any]) -> str:
+    """The name the page writes next to a seed or highlighted work ("BERT", "Erhan 2010")."""
+    seed_name = _text(attrs.get("seed_name"))
+    if _flag(attrs, "is_seed") and seed_name.isalnum() and len(seed_name) <= 12:  # a preset: "bert"
+        return seed_name.upper()
+    return _short_label(attrs)
+
+
+#: vis-network look of a citation link by kind: "" plain, "chain" origin chain, "main" main path.
+EDGE_STYLES: dict[str, dict[str, Any]] = {
+    "": {"width": 0.7, "color": {"color": EDGE_COLOUR, "opacity": 0.35}},
+    "main": {"width": 2.6, "color": {"color": MAIN_PATH_COLOUR, "opacity": 0.9}},
+    "chain": {"width": 2.6, "color": {"color": CHAIN_COLOUR, "opacity": 0.9}},
+}
+
+
+def _edge_kind(attrs: Mapping[str, Any]) -> str:
+    return "chain" if _flag(attrs, "on_chain") else "main" if _flag(attrs, "on_main_path") else ""
+
+
+def _page_data(G: nx.DiGraph, kept: set, hidden: Mapping[str, int], title: str) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-able data: nodes, edges, styles, axis, counts."""
+    order = sorted(kept, key=str)
+    positions, bands = year_layout(G, order)
+    styles: dict[str, int] = {}
+    nodes = []
+    for node in order:
+        attrs = G.nodes[node]
+        style = json.dumps(_node_style(attrs), sort_keys=True)
+        seed = _flag(attrs, "is_seed")
+        x, y = positions[node]
+        item: dict[str, Any] = {
+            "id": str(node),
+            "x": x,
+            "y": y,
+            "size": round(_radius(attrs) * (1.5 if seed else 1.0), 2),
+            "s": styles.setdefault(style, len(styles)),
+            "w": _work(attrs),
+        }
+        if seed or _is_highlighted(attrs):
+            item["pin"] = _pin_label(attrs)
+        nodes.append(item)
+    edges = [
+        {"from": str(u), "to": str(v), "k": _edge_kind(attrs)}
+        for u, v, attrs in G.edges(data=True)
+        if u in kept and v in kept and u != v
+    ]
+    # Highlighted links last, so they are drawn on top of the grey ones.
+    edges.sort(key=lambda e: (e["k"] != "", e["k"] == "chain", e["from"], e["to"]))
+    edge_styles = json.loads(json.dumps(EDGE_STYLES))
+    if len(edges) > 2000:  # thousands of grey links would hide the nodes
+        edge_styles[""]["color"]["opacity"] = 0.2
+    years = [year for year in (_int(G.nodes[n].get("year")) for n in kept) if year is not None]
+    counts = Counter(_term_use(G.nodes[n]) for n in kept)
+    return {
+        "meta": {
+            "title": title,
+            "terms": _primary_terms(G),
+            "total_nodes": G.number_of_nodes(),
+            "total_edges": G.number_of_edges(),
+            "hidden": dict(hidden),
+            "year_min": min(years) if years else None,
+            "year_max": max(years) if years else None,
+            "term_counts": {use: counts.get(use, 0) for use in TERM_USES},
+            "term_colours": TERM_COLOURS,
+            "term_labels": TERM_LABELS,
+            "warning_text": WARNING_TEXT,
+            "work_defaults": WORK_DEFAULTS,
+            "node_styles": [json.loads(style) for style in styles],
+            "edge_styles": edge_styles,
+            "bands": bands,
+            "fade": "rgba(200,200,200,0.25)",
+        },
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside ``<script>``: no ``</script>``, ``<!--``, U+2028/2029 or other raw non-ASCII."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _vis_network_js() -> str:
+    """vis-network's minified build as shipped inside pyvis (the CDN-free copy)."""
+    import pyvis
+
+    libs = sorted((Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-*/vis-network.min.js"))
+    if not libs:
+        raise OutputError("pyvis is installed without its vis-network copy; reinstall pyvis (pip install --force-reinstall pyvis)")
+    script = libs[-1].read_text(encoding="utf-8")
+    if "</script" in script.lower():  # would end the inline <script> early
+        raise OutputError(f"{libs[-1]} cannot be inlined (it contains '</script'); use pyvis 0.3.2")
+    return script
+
+
+def _hidden_notice(hidden: Mapping[str, int], total: int, max_nodes: int) -> str:
+    if not hidden.get("nodes"):
+        return ""
+    parts = [f"{hidden[use]:,} {TERM_LABELS[use].split(' (')[0]}" for use in TERM_USES if hidden.get(use)]
+    notice = (
+        f"{hidden['nodes']:,} of {total:,} works and {hidden['edges']:,} citation links are not drawn "
+        f"(limit {max_nodes:,} works, to keep the page responsive). Kept first: seeds, origin chains, "
+        f"main path, earliest adopters, term users, then the most cited. Term use of the hidden works: "
+        + ", ".join(parts)
+        + "."
+    )
+    if hidden.get("highlighted"):
+        notice += f" {hidden['highlighted']:,} hidden works are on a chain or the main path."
+    return notice
+
+
+def _default_title(G: nx.DiGraph) -> str:
+    names = [str(name) for name in (G.graph.get("seed_names") or {}).values() if name]
+    return "Citation graph of " + ", ".join(names) if names else "Citation graph"
+
+
+def render_html(
+    G: nx.DiGraph,
+    out_path: Path | str,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+) -> Path:
+    """Write the explorer for ``G`` to ``out_path`` and return the file written.
+
+    ``out_path`` is the HTML file, or a directory to hold ``graph.html`` (any path not ending
+    in ``.html``/``.htm``; it is created). ``G`` should already carry term use and highlights (``annotate_terms``, ``highlight``);
+    without them nodes show as term use "unknown" and nothing is highlighted. Above
+    ``max_nodes`` works, :func:`select_nodes` decides what is drawn. Raises
+    :class:`OutputError` when the file cannot be written.
+    """
+    from pyvis.network import Network
+
+    out = Path(out_path)
+    if out.is_dir() or out.suffix.lower() not in {".html", ".htm"}:
+        out = out / "graph.html"
+    page_title = title or _default_title(G)
+    kept, hidden = select_nodes(G, max_nodes)
+    data = _page_data(G, kept, hidden, page_title)
+
+    vis_js = _vis_network_js()
+    explorer_js = (ASSETS / "explorer.js").read_text(encoding="utf-8")
+    # The nodes and edges reach the page as one escaped JSON block (``data_json``), not through
+    # pyvis's add_node/add_edge (whose duplicate checks are quadratic) and its ``tojson`` output.
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading=page_title)
+    net.set_template_dir(str(ASSETS) + "/", TEMPLATE)
+    env = net.templateEnv
+    env.autoescape = True  # every {{ }} in the template is HTML-escaped unless marked safe here
+    env.globals.update(
+        page_title=page_title,
+        data_json=Markup(_script_json(data)),
+        vis_js=Markup(vis_js),
+        explorer_js=Markup(explorer_js),
+        explorer_css=Markup((ASSETS / "explorer.css").read_text(encoding="utf-8")),
+        script_hashes=Markup(" ".join(_csp_hash(s) for s in (vis_js, explorer_js))),
+        meta=data["meta"],
+        hidden_notice=_hidden_notice(hidden, G.number_of_nodes(), max_nodes),
+        term_uses=[(use, TERM_COLOURS[use], TERM_LABELS[use], data["meta"]["term_counts"][use]) for use in TERM_USES],
+        colours={"chain": CHAIN_COLOUR, "main": MAIN_PATH_COLOUR, "edge": EDGE_COLOUR},
+    )
+    page = net.generate_html(name="graph.html")
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(page, encoding="utf-8", errors="replace")
+        tmp.replace(out)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; choose a writable output directory") from exc
+    return out

@@ -1,0 +1,149 @@
+"""The whole crawl job as one library call: resolve seeds → crawl → graph → files.
+
+``run_crawl`` is what ``citegraph crawl`` runs; it returns plain data (the graph, the
+summary dict, the paths written) and never prints. Progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import networkx as nx
+
+from . import __version__
+from .client import OpenAlexClient
+from .config import Settings
+from .crawl import CrawlOptions, CrawlResult, crawl
+from .errors import InputError, OutputError
+from .graph import build_graph, save_graph
+from .records import WARNING_TEXT
+from .seeds import ResolvedSeed, resolve_seeds
+
+__all__ = ["CrawlReport", "run_crawl", "check_writable", "demo_data_path", "serve_demo", "summarize"]
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class CrawlReport:
+    """What one crawl produced: the graph, ``summary.json``'s content and every file written."""
+
+    graph: nx.DiGraph
+    summary: dict[str, Any]
+    paths: dict[str, Path]
+
+
+def check_writable(directory: Path, what: str = "--out") -> None:
+    """Fail before any request when ``directory`` cannot be created or written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".citegraph-write-test-{os.getpid()}"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(f"cannot write to {what} directory {directory}: {exc.strerror or exc}") from exc
+
+
+def demo_data_path(explicit: Path | None = None) -> Path:
+    """The demo dataset: ``explicit``, ``$CITEGRAPH_DEMO_DATA``, or ``../shared/data/demo/works.jsonl``."""
+    candidates = [explicit] if explicit else []
+    if os.environ.get("CITEGRAPH_DEMO_DATA"):
+        candidates.append(Path(os.environ["CITEGRAPH_DEMO_DATA"]))
+    here = Path(__file__).resolve().parent.parent
+    candidates += [Path.cwd().parent / "shared/data/demo/works.jsonl", here.parent / "shared/data/demo/works.jsonl"]
+    for candidate in candidates:
+        if candidate and candidate.is_file():
+            return candidate
+    raise InputError("demo dataset not found; pass --demo-data PATH/works.jsonl or set CITEGRAPH_DEMO_DATA")
+
+
+@contextmanager
+def serve_demo(path: Path) -> Iterator[str]:
+    """A local OpenAlex stand-in over the demo dataset, for offline demos; yields its URL."""
+    from .standin import StandinServer
+
+    server = StandinServer(path)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _seed_warnings(seeds: Sequence[ResolvedSeed]) -> list[dict[str, Any]]:
+    return [{"id": s.id, "seed": s.name, "warning": note} for s in seeds for note in s.warnings]
+
+
+def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSeed],
+              stats: dict[str, Any], options: CrawlOptions, elapsed: float) -> dict[str, Any]:
+    """``summary.json``: sizes, cost, data warnings and dangling references of one crawl."""
+    warning_counts: dict[str, int] = {}
+    flagged: dict[str, list[str]] = {}
+    for node, attrs in graph.nodes(data=True):
+        for code in attrs.get("warnings") or ():
+            warning_counts[code] = warning_counts.get(code, 0) + 1
+            flagged.setdefault(code, []).append(node)
+    return {
+        "citegraph_version": __version__,
+        "seeds": [s.as_dict() for s in seeds],
+        "options": {"direction": options.direction, "depth": options.depth, "max_works": options.max_works,
+                    "max_citing": options.max_citing},
+        "works": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "works_per_depth": {str(d): sum(1 for v in result.depths.values() if v == d) for d in sorted(set(result.depths.values()))},
+        "levels": result.levels,
+        "budget_reached": result.budget_reached,
+        "skipped_by_budget": result.skipped_by_budget,
+        "requests": stats.get("requests", 0),
+        "cache_hits": stats.get("cache_hits", 0),
+        "retries": stats.get("retries", 0),
+        "cost_usd": round(float(stats.get("cost_usd", 0.0)), 6),
+        "elapsed_s": round(elapsed, 3),
+        "dangling_refs": {"count": len(result.dangling), "works": result.dangling},
+        "seed_warnings": _seed_warnings(seeds),
+        "warnings": {code: {"count": warning_counts[code], "meaning": WARNING_TEXT.get(code, code),
+                            "works": sorted(flagged[code])} for code in sorted(warning_counts)},
+    }
+
+
+def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
+              options: CrawlOptions = CrawlOptions(), merge_versions: bool | None = None,
+              on_progress: Progress | None = None) -> CrawlReport:
+    """Resolve the seeds, crawl, and write the graph files and ``summary.json`` into ``out_dir``."""
+    check_writable(out_dir)
+    started = time.monotonic()
+    with OpenAlexClient(settings) as client:
+        notify = _with_stats(on_progress, client)
+        seeds = resolve_seeds(client, seed_texts, merge_versions=merge_versions)
+        notify({"event": "seeds", "seeds": [s.as_dict() for s in seeds]})
+
+        def citing(work: str, limit: int | None) -> Iterator[dict[str, Any]]:
+            return client.iter_works(f"cites:{work}", sort="cited_by_count:desc", max_results=limit)
+
+        result = crawl(seeds, client.get_works, options=options, fetch_citing=citing, on_progress=notify)
+        stats = client.stats.as_dict()
+    graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
+                        crawl_info={"direction": options.direction, "depth": options.depth})
+    paths = save_graph(graph, out_dir)
+    summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
+    paths["summary"] = out_dir / "summary.json"
+    try:
+        paths["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
+    return CrawlReport(graph, summary, paths)
+
+
+def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progress:
+    """Progress events carrying the client's running counts (requests, cache hits, cost)."""
+
+    def notify(event: dict[str, Any]) -> None:
+        if on_progress is not None:
+            on_progress({**event, **client.stats.as_dict()})
+
+    return notify

@@ -1,0 +1,586 @@
+"""The HTML explorer: node selection and the written file, then the page in headless Chromium.
+
+Browser tests share one Chromium per module and skip cleanly when ``/usr/bin/chromium``,
+``/usr/bin/chromedriver`` or selenium are missing. They write a screenshot and load metrics
+under ``tests/artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import networkx as nx
+import pytest
+
+from citegraph.errors import OutputError
+from citegraph.html import render_html, select_nodes, year_layout
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+XSS_TITLE = '<img src=x onerror="window.__xss=1">'
+XSS_AUTHOR = "<script>window.__xss=2</script>"
+XSS_VENUE = '<svg onload="window.__xss=3"></svg>'
+XSS_ABSTRACT = '</script><script>window.__xss=4</script><!-- pre-training'
+XSS_SNIPPET = '<b onmouseover="window.__xss=5">pre-training</b>'
+
+
+# ----------------------------------------------------------------------------- graphs
+
+
+def _node(G: nx.DiGraph, node: str, year: int | None, title: str, **attrs: Any) -> None:
+    base = {
+        "id": node, "title": title, "year": year, "date": None, "doi": None, "arxiv_id": None,
+        "type": "article", "venue": None, "authors": [], "cited_by_count": 0,
+        "referenced_works_count": 0, "abstract": "", "has_abstract": False, "field": None,
+        "topics": [], "updated_date": None, "warnings": [], "first_author": None, "depth": 1,
+        "is_seed": False, "seed_name": None, "term_use": "unknown", "term_forms": [],
+        "term_snippet": "", "term_collocations": [], "on_chain": False, "on_main_path": False,
+        "is_earliest_adopter": False,
+    }
+    base.update(attrs)
+    if base["authors"] and not base["first_author"]:
+        base["first_author"] = base["authors"][0]
+    G.add_node(node, **base)
+
+
+@pytest.fixture(scope="module")
+def small_graph() -> nx.DiGraph:
+    """Ten works with every term use, highlight kind, a work without a year and an XSS record.
+
+    W1 (seed, 2019) -> W2 (2018) -> W4 (2013, earliest adopter) -> W5 (2010) is the origin chain;
+    W1 -> W3 -> W4 the main path; W7 carries markup in every text field.
+    """
+    G = nx.DiGraph(seeds=["W1"], seed_names={"W1": "bert"}, crawl={})
+    _node(G, "W1", 2019, "BERT: Pre-training of Deep Bidirectional Transformers", is_seed=True,
+          seed_name="bert", depth=0, authors=["Jacob Devlin", "Ming-Wei Chang"], venue="NAACL",
+          doi="10.18653/v1/n19-1423", arxiv_id="1810.04805", cited_by_count=90000, term_use="title",
+          term_forms=["pre-training"], term_snippet="BERT: Pre-training of Deep", on_chain=True,
+          on_main_path=True)
+    _node(G, "W2", 2018, "Deep contextualized word representations", authors=["Matthew Peters"],
+          cited_by_count=9000, term_use="abstract", term_forms=["pretrained"], on_chain=True,
+          term_snippet="a deep bidirectional language model (biLM), which is pretrained on a large text corpus")
+    _node(G, "W3", 2015, "Semi-supervised Sequence Learning", authors=["Andrew M. Dai", "Quoc V. Le"],
+          cited_by_count=1200, term_use="no", has_abstract=True, on_main_path=True)
+    _node(G, "W4", 2013, "Why does unsupervised pre-training help deep learning?", authors=["Dumitru Erhan"],
+          cited_by_count=2500, term_use="title", is_earliest_adopter=True, on_chain=True, on_main_path=True)
+    _node(G, "W5", 2010, "A fast learning algorithm for deep belief nets", authors=["Geoffrey Hinton"],
+          cited_by_count=15000, term_use="unknown", on_chain=True)
+    _node(G, "W6", None, "Title-only reference without a year", cited_by_count=None)
+    _node(G, "W7", 2016, XSS_TITLE, authors=[XSS_AUTHOR, "Mallory"], venue=XSS_VENUE,
+          abstract=XSS_ABSTRACT, has_abstract=True, term_use="abstract", term_snippet=XSS_SNIPPET,
+          doi="10.1234/<script>", cited_by_count=3)
+    _node(G, "W8", 2016, "Attention-free word vectors", authors=["Tomas Mikolov"], cited_by_count=300,
+          term_use="no", has_abstract=True)
+    _node(G, "W9", 2017, "Attention Is All You Need", authors=["Ashish Vaswani"], cited_by_count=50000,
+          term_use="no", has_abstract=True)
+    _node(G, "W10", 2017, "Universal Sentence Encoder", authors=["Daniel Cer"], cited_by_count=800,
+          term_use="unknown")
+    for u, v in [("W1", "W2"), ("W2", "W4"), ("W4", "W5")]:
+        G.add_edge(u, v, on_chain=True, on_main_path=False)
+    for u, v in [("W1", "W3"), ("W3", "W4")]:
+        G.add_edge(u, v, on_chain=False, on_main_path=True)
+    for u, v in [("W1", "W7"), ("W7", "W3"), ("W2", "W6"), ("W1", "W9"), ("W9", "W8"), ("W10", "W9"), ("W8", "W5")]:
+        G.add_edge(u, v, on_chain=False, on_main_path=False)
+    return G
+
+
+def _bfs_depths(records: dict[str, dict[str, Any]], seeds: list[str], depth: int) -> dict[str, int]:
+    depths = {seed: 0 for seed in seeds}
+    frontier = list(seeds)
+    for level in range(1, depth + 1):
+        nxt = []
+        for work in frontier:
+            for ref in records[work]["references"]:
+                if ref in records and ref not in depths:
+                    depths[ref] = level
+                    nxt.append(ref)
+        frontier = nxt
+    return depths
+
+
+@pytest.fixture(scope="module")
+def demo_graph(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any]) -> nx.DiGraph:
+    """The depth-2 neighbourhood of the 3 demo seeds, annotated and highlighted when those steps exist."""
+    from citegraph.records import slim_record, work_id
+
+    records = {r["id"]: r for r in map(slim_record, demo_works)}
+    names = {work_id(demo_seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
+    depths = _bfs_depths(records, list(names), 2)
+    try:
+        from citegraph.graph import build_graph
+    except ImportError:
+        G = nx.DiGraph(seeds=list(names), seed_names=names, crawl={})
+        for work, depth in depths.items():
+            attrs = {k: v for k, v in records[work].items() if k != "references"}
+            authors = attrs["authors"]
+            G.add_node(work, **attrs, first_author=authors[0] if authors else None, depth=depth,
+                       is_seed=work in names, seed_name=names.get(work))
+        G.add_edges_from((w, r) for w in depths for r in records[w]["references"] if r in depths)
+    else:
+        G = build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names)
+    try:
+        from citegraph.terms import annotate_terms
+    except ImportError:
+        pass
+    else:
+        annotate_terms(G, ("pre-training",))
+    try:
+        from citegraph.analysis import highlight
+    except ImportError:
+        pass
+    else:
+        highlight(G)
+    return G
+
+
+def _embedded(html: str) -> dict[str, Any]:
+    match = re.search(r'<script type="application/json" id="citegraph-data">(.*?)</script>', html, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def small_page(small_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render_html(small_graph, tmp_path_factory.mktemp("small") / "graph.html", title="Small <test> graph")
+
+
+# ----------------------------------------------------------------------------- select_nodes
+
+
+def _ranked_graph() -> nx.DiGraph:
+    G = nx.DiGraph()
+    _node(G, "S1", 2019, "seed one", is_seed=True, cited_by_count=1)
+    _node(G, "S2", 2018, "seed two", is_seed=True, cited_by_count=None)
+    _node(G, "C1", 2015, "chain", on_chain=True, cited_by_count=0)
+    _node(G, "M1", 2014, "main path", on_main_path=True, cited_by_count=0)
+    _node(G, "E1", 2012, "earliest", is_earliest_adopter=True, term_use="title", cited_by_count=0)
+    for i in range(3):
+        _node(G, f"T{i}", 2016, f"title user {i}", term_use="title", cited_by_count=i)
+    for i in range(4):
+        _node(G, f"A{i}", 2016, f"abstract user {i}", term_use="abstract", cited_by_count=i)
+    for i in range(10):
+        _node(G, f"N{i}", 2010, f"other {i}", term_use="no" if i % 2 else "unknown", cited_by_count=1000 + i)
+    G.add_edge("S1", "C1")
+    G.add_edge("C1", "A0")
+    G.add_edge("A0", "N0")
+    G.add_edge("N1", "N0")
+    return G
+
+
+def test_select_nodes_prefers_seeds_highlights_and_term_users() -> None:
+    G = _ranked_graph()
+    kept, hidden = select_nodes(G, 12)
+    assert {"S1", "S2", "C1", "M1", "E1", "T0", "T1", "T2"} <= kept
+    assert len(kept) == 12
+    # then abstract users, most cited first
+    assert {"A3", "A2", "A1", "A0"} == kept - {"S1", "S2", "C1", "M1", "E1", "T0", "T1", "T2"}
+    assert hidden["nodes"] == G.number_of_nodes() - 12 == 10
+    assert hidden["no"] == 5 and hidden["unknown"] == 5
+    assert hidden["title"] == hidden["abstract"] == hidden["highlighted"] == 0
+    assert hidden["edges"] == 2  # A0 -> N0 and N1 -> N0
+
+
+def test_select_nodes_fills_with_the_most_cited() -> None:
+    G = _ranked_graph()
+    kept, hidden = select_nodes(G, 14)
+    assert {"N9", "N8"} <= kept and not {"N0", "N1", "N7"} & kept
+    assert hidden["nodes"] == 8 and hidden["no"] + hidden["unknown"] == 8
+
+
+def test_select_nodes_keeps_every_seed_and_counts_hidden_highlights() -> None:
+    G = _ranked_graph()
+    kept, hidden = select_nodes(G, 1)
+    assert kept == {"S1", "S2"}
+    assert hidden["highlighted"] == 3
+    assert hidden["title"] == 4 and hidden["abstract"] == 4
+
+
+def test_select_nodes_without_limit_keeps_everything() -> None:
+    G = _ranked_graph()
+    for limit in (0, G.number_of_nodes(), 10_000):
+        kept, hidden = select_nodes(G, limit)
+        assert kept == set(G.nodes)
+        assert hidden["nodes"] == 0 and hidden["edges"] == 0
+
+
+def test_select_nodes_breaks_ties_by_local_citations_then_id() -> None:
+    G = nx.DiGraph()
+    for i in range(20):
+        _node(G, f"W{i}", 2000, "same", cited_by_count=None)
+    G.add_edges_from([("W0", "W7"), ("W1", "W7"), ("W2", "W9")])
+    assert select_nodes(G, 5)[0] == {"W7", "W9", "W0", "W1", "W10"}
+
+
+# ----------------------------------------------------------------------------- the written file
+
+REMOTE_ASSET = re.compile(r"""(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+
+
+def test_page_has_no_remote_asset(small_page: Path) -> None:
+    html = small_page.read_text(encoding="utf-8")
+    assert not REMOTE_ASSET.search(html)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)
+    assert not re.search(r"<link\b", html, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?(?:https?:)?//", html, re.I)
+    assert "bootstrap" not in html and "cdnjs" not in html and "jsdelivr" not in html
+    assert "vis.Network" in html and "vis-network" in html  # inlined, not linked
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+def test_csp_hashes_match_the_inline_scripts(small_page: Path) -> None:
+    html = small_page.read_text(encoding="utf-8")
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(scripts) == 2
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in html
+
+
+def test_record_text_cannot_break_out_of_the_data_block(tmp_path: Path) -> None:
+    G = nx.DiGraph(seeds=["W1"], seed_names={"W1": "</script><script>window.__xss=9</script>"})
+    nasty = "</script><script>window.__xss=1</script> <!-- \u2028\u2029 & \ud800 é"
+    _node(G, "W1", 2019, nasty, is_seed=True, seed_name="</title><b>x", authors=[XSS_AUTHOR], venue=XSS_VENUE)
+    html = render_html(G, tmp_path / "graph.html").read_text(encoding="utf-8")
+    body = html.split('id="citegraph-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in body and ">" not in body and "\u2028" not in body and "\u2029" not in body
+    assert "<script>window" not in html and "</title><b>" not in html
+    assert "<title>Citation graph of &lt;/script&gt;" in html
+    work = _embedded(html)["nodes"][0]["w"]
+    assert work["title"].startswith("</script><script>window.__xss=1</script> <!-- \u2028\u2029 & ")
+    assert work["authors"] == [XSS_AUTHOR] and work["venue"] == XSS_VENUE
+
+
+def test_unannotated_graph_shows_unknown_and_no_highlights(tmp_path: Path) -> None:
+    G = nx.DiGraph(seeds=["W1"])
+    G.add_node("W1", title="Seed", year=2019, is_seed=True, authors=["A B"])
+    G.add_node("W2", title="Ref", year=None)
+    G.add_edge("W1", "W2")
+    data = _embedded(render_html(G, tmp_path / "graph.html").read_text(encoding="utf-8"))
+    works = {n["id"]: n["w"] for n in data["nodes"]}
+    assert data["meta"]["work_defaults"]["term_use"] == "unknown"
+    assert all("term_use" not in w and "on_chain" not in w for w in works.values())
+    assert data["meta"]["term_counts"] == {"title": 0, "abstract": 0, "no": 0, "unknown": 2}
+    assert [e["k"] for e in data["edges"]] == [""]
+    assert data["nodes"][0]["pin"] == "B 2019" and "pin" not in data["nodes"][1]
+    assert not any("label" in n for n in data["nodes"])
+
+
+def test_layout_is_a_timeline(small_graph: nx.DiGraph, small_page: Path) -> None:
+    positions, bands = year_layout(small_graph, small_graph.nodes)
+    x = {node: pos[0] for node, pos in positions.items()}
+    assert x["W6"] < x["W5"] < x["W4"] < x["W3"] < x["W7"] < x["W9"] < x["W2"] < x["W1"]
+    assert x["W7"] != x["W8"] or positions["W7"][1] != positions["W8"][1]
+    assert bands[0]["kind"] == "none" and bands[0]["count"] == 1
+    assert [b["label"] for b in bands if b["kind"] == "year" and b["count"]] == [
+        "2010", "2013", "2015", "2016", "2017", "2018", "2019"]
+    assert any(b["kind"] == "year" and not b["count"] for b in bands)  # 2011, 2012, 2014 stay as narrow bands
+    assert all(a["x1"] <= b["x0"] for a, b in zip(bands, bands[1:]))
+
+
+def test_layout_shortens_long_empty_spans_and_separates_nodes() -> None:
+    G = nx.DiGraph()
+    _node(G, "old", 1950, "old")
+    for i in range(45):
+        _node(G, f"W{i}", 2000, f"crowded {i}", cited_by_count=10 ** (i % 5))
+    positions, bands = year_layout(G, G.nodes)
+    assert [b["kind"] for b in bands] == ["year", "gap", "year"]
+    assert bands[1]["label"] == "1951–1999"
+    points = list(positions.values())
+    assert len(set(points)) == len(points)
+    # no two circles overlap (radius at most 5 + 3.2 * log10(10001))
+    for i, (x1, y1) in enumerate(points):
+        for x2, y2 in points[i + 1 :]:
+            assert abs(x1 - x2) > 1 or abs(y1 - y2) >= 2 * 5
+
+
+def test_render_is_deterministic_and_accepts_a_directory(small_graph: nx.DiGraph, small_page: Path, tmp_path: Path) -> None:
+    again = render_html(small_graph, tmp_path, title="Small <test> graph")
+    assert again == tmp_path / "graph.html"
+    assert again.read_bytes() == small_page.read_bytes()
+    assert render_html(small_graph, tmp_path / "new" / "bert") == tmp_path / "new" / "bert" / "graph.html"
+
+
+def test_empty_graph_renders(tmp_path: Path) -> None:
+    data = _embedded(render_html(nx.DiGraph(), tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert data["nodes"] == [] and data["edges"] == [] and data["meta"]["bands"] == []
+
+
+def test_unwritable_output_raises_output_error(small_graph: nx.DiGraph, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(OutputError, match="cannot write"):
+        render_html(small_graph, blocker / "sub" / "graph.html")
+
+
+def test_hidden_works_are_announced(tmp_path: Path) -> None:
+    G = _ranked_graph()
+    html = render_html(G, tmp_path / "graph.html", max_nodes=12).read_text(encoding="utf-8")
+    data = _embedded(html)
+    assert len(data["nodes"]) == 12 and data["meta"]["hidden"]["nodes"] == 10
+    assert "10 of 22 works and 2 citation links are not drawn" in html
+
+
+# ----------------------------------------------------------------------------- in Chromium
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("headless Chromium needs /usr/bin/chromium and /usr/bin/chromedriver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must not try to download a driver
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    profile = tempfile.TemporaryDirectory(prefix="citegraph-chromium-")
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync",
+        "--disable-extensions", "--disable-default-apps", "--window-size=1600,1000",
+        f"--user-data-dir={profile.name}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        profile.cleanup()
+
+
+def _open(driver: Any, page: Path) -> float:
+    """Load ``page`` from file:// and wait for the first drawing; return the seconds it took."""
+    driver.get_log("browser")
+    driver.get_log("performance")
+    start = time.perf_counter()
+    driver.get(page.resolve().as_uri())
+    deadline = start + 15
+    while not driver.execute_script("return !!(window.citegraph && window.citegraph.ready)"):
+        if time.perf_counter() > deadline:
+            pytest.fail(f"the explorer never finished drawing; console: {driver.get_log('browser')}")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def _console_problems(driver: Any) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+
+
+def _network_requests(driver: Any) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    urls += driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    # chrome:// pages are the browser's own (its new-tab page), never the network
+    return [url for url in urls if re.match(r"(?:https?|wss?|ftp):", url, re.I)]
+
+
+def _shown(driver: Any) -> tuple[int, int, str]:
+    """Works and links vis-network draws now (its visible indices), and the page's own count line."""
+    nodes, edges, hidden = driver.execute_script(
+        "var body = citegraph.network.body;"
+        "return [body.nodeIndices.length, body.edgeIndices.length,"
+        " citegraph.nodes.get({filter: n => n.hidden}).length];")
+    assert nodes + hidden == driver.execute_script("return citegraph.nodes.length")
+    return nodes, edges, driver.find_element("id", "counts").text
+
+
+def _click_node(driver: Any, node: str) -> None:
+    """A real mouse click at the node's place on the canvas."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    x, y, width, height = driver.execute_script(
+        "var net = citegraph.network, c = document.getElementById('network');"
+        "var p = net.canvasToDOM(net.getPositions([arguments[0]])[arguments[0]]);"
+        "return [p.x, p.y, c.clientWidth, c.clientHeight];", node)
+    assert 0 < x < width and 30 < y < height, "node not in view"
+    canvas = driver.find_element("css selector", "#network canvas")
+    ActionChains(driver).move_to_element_with_offset(canvas, round(x - width / 2), round(y - height / 2)).click().perform()
+
+
+def _park_mouse(driver: Any) -> None:
+    """Move the pointer off the canvas so no tooltip covers the screenshot."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).move_to_element(driver.find_element("id", "legend")).perform()
+
+
+def _wait(driver: Any, script: str, timeout: float = 5.0) -> Any:
+    deadline = time.perf_counter() + timeout
+    while True:
+        value = driver.execute_script(script)
+        if value or time.perf_counter() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+@pytest.mark.browser
+def test_page_loads_offline_without_errors(browser: Any, small_page: Path, small_graph: nx.DiGraph) -> None:
+    _open(browser, small_page)
+    assert _console_problems(browser) == []
+    assert _network_requests(browser) == []
+    assert browser.title == "Small <test> graph"
+    assert browser.execute_script("return [citegraph.nodes.length, citegraph.edges.length]") == [
+        small_graph.number_of_nodes(), small_graph.number_of_edges()]
+    assert browser.execute_script("return citegraph.network.body.data.nodes.length") == small_graph.number_of_nodes()
+    nodes, edges, text = _shown(browser)
+    assert (nodes, edges) == (10, 12)
+    assert "Showing 10 of 10 works · 12 of 12 citation links" in text
+    assert browser.execute_script("return citegraph.network.physics.options.enabled") is False
+
+
+@pytest.mark.browser
+def test_search_and_filters_change_what_is_shown(browser: Any, small_page: Path) -> None:
+    _open(browser, small_page)
+    search = browser.find_element("id", "search")
+    search.send_keys("attention")
+    assert _wait(browser, "return citegraph.shown.nodes === 2")
+    nodes, edges, text = _shown(browser)
+    assert (nodes, edges) == (2, 1) and "Showing 2 of 10 works · 1 of 12 citation links" in text
+    results = browser.find_elements("css selector", "#search-results button")
+    assert [r.text.split(" — ")[0] for r in results] == ["Vaswani 2017", "Mikolov 2016"]
+    search.clear()
+    search.send_keys("DEVLIN")  # authors too, any case
+    assert _wait(browser, "return citegraph.shown.nodes === 1")
+    search.clear()
+    search.send_keys(" ")
+    assert _wait(browser, "return citegraph.shown.nodes === 10")
+
+    year_from = browser.find_element("id", "year-from")
+    year_from.clear()
+    year_from.send_keys("2016")
+    assert _wait(browser, "return citegraph.shown.nodes === 7")  # 2016-2019 (6) + the work without a year
+    browser.find_element("id", "no-year").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 6")
+    assert browser.execute_script("return citegraph.nodes.get('W6').hidden") is True
+    browser.find_element("css selector", "input.term-use[value=no]").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 4")
+    nodes, edges, text = _shown(browser)
+    assert nodes == 4 and "Showing 4 of 10 works" in text
+    assert edges == 2  # W1 -> W2 and W1 -> W7; W10's only link goes to W9, which is hidden
+    browser.find_element("id", "highlighted-only").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 2")  # W1 (seed) and W2 (chain)
+    browser.find_element("id", "reset").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 10")
+    assert _console_problems(browser) == []
+
+
+@pytest.mark.browser
+def test_click_shows_details_and_neighbours(browser: Any, small_page: Path) -> None:
+    _open(browser, small_page)
+    _click_node(browser, "W4")
+    assert _wait(browser, "return citegraph.selected === 'W4'")
+    panel = browser.find_element("id", "details-body")
+    assert panel.is_displayed()
+    text = panel.text
+    assert "Why does unsupervised pre-training help deep learning?" in text
+    assert "2013" in text and "Dumitru Erhan" in text and "earliest adopter" in text
+    assert "origin chain" in text and "main path" in text and "2,500 citations" in text
+    links = {a.text: a.get_attribute("href") for a in panel.find_elements("tag name", "a")}
+    assert links == {"OpenAlex W4": "https://openalex.org/W4"}
+    # neighbour highlight: W4's neighbours keep their colour, the others fade
+    colours = browser.execute_script(
+        "return ['W2', 'W3', 'W5', 'W9'].map(id => citegraph.nodes.get(id).color.background)")
+    assert colours[:3] == ["#E69F00", "#56B4E9", "#C4C4C4"] and colours[3].startswith("rgba(")
+
+    browser.find_element("id", "search").send_keys("BERT")
+    assert _wait(browser, "return citegraph.shown.nodes === 1")
+    browser.find_element("css selector", "#search-results button").click()
+    assert _wait(browser, "return citegraph.selected === 'W1'")
+    links = {a.text: a.get_attribute("href") for a in panel.find_elements("tag name", "a")}
+    assert links == {
+        "DOI 10.18653/v1/n19-1423": "https://doi.org/10.18653/v1/n19-1423",
+        "OpenAlex W1": "https://openalex.org/W1",
+        "arXiv 1810.04805": "https://arxiv.org/abs/1810.04805",
+    }
+    assert "seed: bert" in panel.text and "forms: pre-training" in panel.text
+    assert _console_problems(browser) == []
+
+
+@pytest.mark.browser
+def test_markup_in_records_is_shown_as_text(browser: Any, small_page: Path) -> None:
+    _open(browser, small_page)
+    _click_node(browser, "W7")
+    assert _wait(browser, "return citegraph.selected === 'W7'")
+    browser.execute_script("document.querySelector('#details-body details').open = true")  # the abstract
+    panel = browser.find_element("id", "details-body")
+    assert panel.find_element("tag name", "h2").text == XSS_TITLE
+    assert XSS_VENUE in panel.text and XSS_AUTHOR in panel.text and XSS_SNIPPET in panel.text
+    assert XSS_ABSTRACT in panel.text
+    assert browser.execute_script(
+        "return document.querySelectorAll('#details-body img, #details-body script, #details-body svg,"
+        " .vis-tooltip img, .vis-tooltip script, #search-results img').length") == 0
+    links = {a.text: a.get_attribute("href") for a in panel.find_elements("tag name", "a")}
+    assert links["DOI 10.1234/<script>"] == "https://doi.org/10.1234/%3Cscript%3E"
+    tooltip = _wait(browser, "var t = document.querySelector('.vis-tooltip');"
+                             " return t && t.style.visibility !== 'hidden' && t.textContent")
+    assert tooltip and XSS_TITLE in tooltip and XSS_AUTHOR in tooltip  # the hover tooltip, as text
+    browser.find_element("id", "search").send_keys("onerror")
+    assert _wait(browser, "return citegraph.shown.nodes === 1")
+    assert XSS_TITLE in browser.find_element("id", "search-results").text
+    assert browser.execute_script("return typeof window.__xss") == "undefined"
+    assert _console_problems(browser) == []  # a blocked inline handler would log a CSP error
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "graph_small_markup.png"))
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
+    page = render_html(demo_graph, tmp_path_factory.mktemp("demo") / "graph.html")
+    seconds = _open(browser, page)
+    assert _console_problems(browser) == [] and _network_requests(browser) == []
+    n, e = demo_graph.number_of_nodes(), demo_graph.number_of_edges()
+    assert browser.execute_script("return [citegraph.nodes.length, citegraph.edges.length]") == [n, e]
+    assert f"Showing {n:,} of {n:,} works · {e:,} of {e:,} citation links" in browser.find_element("id", "counts").text
+    assert seconds < 10
+    _click_node(browser, "W2963341956")  # BERT
+    assert _wait(browser, "return citegraph.selected === 'W2963341956'")
+    assert "BERT" in browser.find_element("id", "details-body").text
+    ARTIFACTS.mkdir(exist_ok=True)
+    _park_mouse(browser)
+    browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
+    browser.save_screenshot(str(ARTIFACTS / "graph_demo.png"))
+    browser.execute_script("citegraph.selectWork('W2963341956', true)")
+    time.sleep(0.5)  # the focus animation
+    browser.save_screenshot(str(ARTIFACTS / "graph_demo_bert.png"))
+    metrics = {
+        "nodes": n, "edges": e, "bytes": page.stat().st_size, "load_seconds": round(seconds, 3),
+        "ready_ms_after_navigation_start": browser.execute_script("return Math.round(citegraph.readyMs)"),
+    }
+    (ARTIFACTS / "graph_demo_metrics.json").write_text(json.dumps(metrics, indent=1))
+    assert (ARTIFACTS / "graph_demo.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+@pytest.mark.shared
+def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
+    kept, hidden = select_nodes(demo_graph, 300)
+    page = render_html(demo_graph, tmp_path_factory.mktemp("limit") / "graph.html", max_nodes=300)
+    _open(browser, page)
+    assert _console_problems(browser) == []
+    shown_edges = sum(1 for u, v in demo_graph.edges if u in kept and v in kept)
+    assert browser.execute_script("return [citegraph.nodes.length, citegraph.edges.length]") == [300, shown_edges]
+    notice = browser.find_element("id", "hidden-notice").text
+    total = demo_graph.number_of_nodes()
+    assert f"{total - 300:,} of {total:,} works and {hidden['edges']:,} citation links are not drawn" in notice
+    assert "(limit 300 works" in notice
+    assert f"{total - 300:,} more works not drawn" in browser.find_element("id", "counts").text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "graph_demo_limit300.png"))

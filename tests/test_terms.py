@@ -1,0 +1,286 @@
+"""Term variants, matching, per-work hits and graph annotation (citegraph.terms)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import string
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citegraph.errors import TermError
+from citegraph.records import rebuild_abstract, slim_record
+from citegraph.terms import (
+    annotate_terms,
+    compile_term,
+    is_adopter,
+    spelling_labels,
+    term_hits,
+    term_record,
+    variants,
+)
+
+PRE = compile_term("pre-training")
+
+
+def found(matcher, text):
+    return [m.text for m in matcher.finditer(text)]
+
+
+# --- variants -------------------------------------------------------------------------------
+
+
+def test_variants_of_pre_training_cover_joiners_and_inflections():
+    forms = variants("pre-training")
+    for expected in ["pre-training", "pretraining", "pre training", "pre-trained", "pretrained", "pre-train",
+                     "pretrain", "pre-trains", "pretrains"]:
+        assert expected in forms
+    assert forms[0] == "pre-training"
+    assert variants("pretraining") == variants("pre-training")
+
+
+def test_variants_generalise_to_other_compounds_and_words():
+    fine = variants("fine-tuning")
+    for expected in ["fine-tuning", "finetuning", "fine tuning", "fine-tuned", "finetuned", "fine-tune", "finetune"]:
+        assert expected in fine
+    assert variants("transformer") == ["transformer", "transformers"]
+    assert "pre-training" in variants("pre-train") and "pre-trained" in variants("pre-train")
+
+
+def test_every_variant_matches_its_own_matcher():
+    for term in ["pre-training", "fine-tuning", "transformer", "self-supervised", "embedding"]:
+        matcher = compile_term(term)
+        for form in variants(term):
+            assert found(matcher, f"we use {form} here") == [form], (term, form)
+
+
+def test_spelling_labels():
+    assert spelling_labels("pre-training") == {"hyphenated": "pre-training", "closed": "pretraining", "open": "pre training"}
+    assert spelling_labels("transformer") == {}
+    assert spelling_labels("pre.?train", regex=True) == {}
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('can be used as a "pretraining" step', ["pretraining"]),  # DEFECTS.md item 11: quotes on the token
+    ("Pre-Training of Deep Bidirectional Transformers", ["Pre-Training"]),
+    ("PRE TRAINING", ["PRE TRAINING"]),
+    ("pre\u2010trained weights", ["pre\u2010trained"]),  # unicode hyphen
+    ("(pretrain)", ["pretrain"]),
+    ("pre-training-based methods", ["pre-training"]),
+    ("pre-\ntrained", ["pre-\ntrained"]),  # hyphenated line break
+    ("pretrainingx", []),
+    ("unpretrained", []),
+    ("pre_training", []),
+    ("pre-trainer", []),
+    ("İstanbul pre-training", ["pre-training"]),  # lowercasing changes length: falls back to IGNORECASE
+])
+def test_matching_cases(text, expected):
+    assert found(PRE, text) == expected
+
+
+def test_spelling_family_of_each_match():
+    spellings = [m.spelling for m in PRE.finditer("Pre-trained; pretraining, pre training and PRETRAINS")]
+    assert spellings == ["pre-training", "pretraining", "pre training", "pretraining"]
+
+
+def test_regex_terms():
+    matcher = compile_term(r"pre-?train\w*", regex=True)
+    assert found(matcher, "Pretrained and pre-training") == ["Pretrained", "pre-training"]
+    assert matcher.regex and variants("pre-training")
+
+
+@pytest.mark.parametrize("term, regex", [("", False), ("   ", False), ("--", False), ("", True), ("(", True),
+                                         ("[a", True), ("a*", True)])
+def test_bad_terms_raise_one_line_term_error(term, regex):
+    with pytest.raises(TermError) as info:
+        compile_term(term, regex=regex)
+    assert "\n" not in str(info.value) and str(info.value)
+    assert info.value.exit_code == 12
+
+
+# --- properties -----------------------------------------------------------------------------
+
+_PUNCT = st.sampled_from(['"', "'", "(", ")", ",", ".", ";", ":", "“", "”", "[", "]", ""])
+
+
+def _random_case(draw, text):
+    flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
+    return "".join(ch.upper() if flip else ch for ch, flip in zip(text, flips))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_any_variant_with_any_case_and_punctuation_matches(data):
+    form = data.draw(st.sampled_from(variants("pre-training")))
+    cased = _random_case(data.draw, form)
+    before, after = data.draw(_PUNCT), data.draw(_PUNCT)
+    text = f"we study {before}{cased}{after} here"
+    hits = found(PRE, text)
+    assert [h.lower() for h in hits] == [form]
+
+
+# Letters that cannot continue an inflection (pre-train + "ed" would be another variant).
+_GLUE = st.text(alphabet="xqzXQZ0123456789_", min_size=1, max_size=3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(form=st.sampled_from(variants("pre-training")), before=st.text(alphabet=string.ascii_letters + string.digits + "_",
+                                                                        min_size=1, max_size=3), after=_GLUE,
+       side=st.booleans())
+def test_a_variant_glued_to_a_word_is_not_a_match(form, before, after, side):
+    """"pretrainingx", "xpretraining", "pre-training2": part of another word, not the term."""
+    text = f"x {before}{form} y" if side else f"x {form}{after} y"
+    assert found(PRE, text) == []
+
+
+_TOKEN = st.text(alphabet=string.ascii_letters + string.punctuation + "éü", min_size=1, max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(words=st.lists(_TOKEN, min_size=1, max_size=40), at=st.integers(min_value=0, max_value=40))
+def test_abstract_rebuild_round_trips_and_the_term_is_found(words, at):
+    words = list(words)
+    words.insert(min(at, len(words)), '"pretraining"')
+    inverted: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        inverted.setdefault(word, []).append(position)
+    rebuilt = rebuild_abstract(inverted)
+    assert rebuilt == " ".join(words)
+    hits = term_hits("", rebuilt, True, PRE)
+    assert hits["use"] == "abstract" and "pretraining" in hits["forms"]
+
+
+# --- per work -------------------------------------------------------------------------------
+
+
+def test_term_use_categories():
+    assert term_hits("BERT: Pre-training of Deep Bidirectional Transformers", "", False, PRE)["use"] == "title"
+    assert term_hits("A paper", "We use unsupervised pretraining.", True, PRE)["use"] == "abstract"
+    assert term_hits("A paper", "Nothing relevant.", True, PRE)["use"] == "no"
+    assert term_hits("A paper", "", False, PRE)["use"] == "unknown"
+    assert term_hits("", "", False, PRE)["use"] == "unknown"
+    # A citation-line "abstract" is not searched even when it happens to contain the word.
+    assert term_hits("", "Pre-training workshop, Proceedings of ACL 2019.", False, PRE)["use"] == "unknown"
+
+
+def test_hits_report_where_forms_snippet_and_collocations():
+    hits = term_hits("Unsupervised Pre-training Helps",
+                     "We propose generative pre-training of a language model; pretrained weights help.", True, PRE)
+    assert hits["use"] == "title"
+    assert hits["where"] == ["title", "abstract"]
+    assert hits["forms"] == ["pre-training", "pretrained"]
+    assert hits["spellings"] == ["pre-training", "pretraining"]
+    assert "generative pre-training" in hits["snippet"]  # the abstract's context is preferred
+    assert hits["collocations"] == ["unsupervised", "generative"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we apply unsupervised pre-training to it", ["unsupervised"]),
+    ("we do language model pre-training at scale", ["language model"]),
+    ("the pre-training stage", []),
+    ("BERT: Pre-training of deep nets", []),
+    ("results. Pre-training helps", []),
+    ('a "pretraining" step', []),
+    ('generative "pre-training" helps', ["generative"]),
+    ("self-pretraining works", ["self"]),
+    ("it helps transformer pretraining", ["transformer"]),
+])
+def test_collocation_is_the_content_word_before(text, expected):
+    assert term_hits("", text, True, PRE)["collocations"] == expected
+
+
+# --- the graph ------------------------------------------------------------------------------
+
+
+def _graph() -> nx.DiGraph:
+    G = nx.DiGraph()
+    G.add_node("W1", title="Improving Language Understanding by Generative Pre-Training", abstract="", has_abstract=False)
+    G.add_node("W2", title="A paper", abstract="We fine-tune a pretrained model.", has_abstract=True)
+    G.add_node("W3", title="Other", abstract="No term here.", has_abstract=True)
+    G.add_node("W4", title="Untitled", abstract="", has_abstract=False)
+    G.add_edge("W1", "W2")
+    return G
+
+
+def test_annotate_terms_sets_schema_attributes():
+    G = _graph()
+    annotate_terms(G, ("pre-training", "fine-tuning"))
+    uses = {n: a["term_use"] for n, a in G.nodes(data=True)}
+    assert uses == {"W1": "title", "W2": "abstract", "W3": "no", "W4": "unknown"}
+    attrs = G.nodes["W2"]
+    assert attrs["term_forms"] == ["pretrained"] and attrs["term_snippet"] and attrs["term_collocations"] == []
+    assert list(attrs["terms"]) == ["pre-training", "fine-tuning"] == G.graph["terms"]
+    assert attrs["terms"]["fine-tuning"]["use"] == "abstract"
+    assert set(attrs["terms"]["pre-training"]) >= {"use", "forms", "snippet", "collocations"}
+    assert is_adopter(attrs) and is_adopter(attrs, "fine-tuning") and not is_adopter(G.nodes["W3"])
+    assert term_record(attrs, "fine-tuning")["forms"] == ["fine-tune"]
+    with pytest.raises(TermError):
+        term_record(attrs, "transformer")
+
+
+def test_annotate_terms_with_a_bad_term_leaves_the_graph_alone():
+    G = _graph()
+    annotate_terms(G)
+    before = {n: dict(a) for n, a in G.nodes(data=True)}
+    with pytest.raises(TermError):
+        annotate_terms(G, ("pre-training", "("), regex=True)
+    with pytest.raises(TermError):
+        annotate_terms(G, ())
+    assert {n: dict(a) for n, a in G.nodes(data=True)} == before
+
+
+def test_annotate_terms_accepts_a_single_string_and_a_regex():
+    G = _graph()
+    annotate_terms(G, r"pre-?train\w*", regex=True)
+    assert G.nodes["W2"]["term_use"] == "abstract"
+    assert list(G.nodes["W2"]["terms"]) == [r"pre-?train\w*"]
+
+
+# --- real OpenAlex defect records -------------------------------------------------------------
+
+
+def test_real_bert_record_is_unknown_not_no(lineage_records):
+    """DEFECTS.md items 1-2: BERT's record has no title and a citation line for an abstract."""
+    bert = slim_record(lineage_records["W2963341956"])
+    assert bert["title"] == "" and not bert["has_abstract"]
+    hits = term_hits(bert["title"], bert["abstract"], bert["has_abstract"], PRE)
+    assert hits["use"] == "unknown"
+
+
+def test_dai_and_le_quoted_pretraining_matches(openalex_dir):
+    """DEFECTS.md item 11: Dai & Le's abstract token is ``"pretraining"`` with its quotes."""
+    record = None
+    with gzip.open(openalex_dir / "openalex_works_all.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if "W2170973209" in line:
+                candidate = json.loads(line)
+                if str(candidate.get("id", "")).rsplit("/", 1)[-1] == "W2170973209":
+                    record = candidate
+                    break
+    if record is None or not record.get("abstract_inverted_index"):
+        pytest.skip("Dai & Le W2170973209 with an abstract is not in openalex_works_all.jsonl.gz")
+    slim = slim_record(record)
+    hits = term_hits(slim["title"], slim["abstract"], slim["has_abstract"], PRE)
+    assert hits["use"] == "abstract" and "pretraining" in hits["forms"]
+
+
+def test_quoted_token_in_an_openalex_shaped_record_matches():
+    """The same defect, as an OpenAlex-shaped record (always runs)."""
+    words = 'The second approach uses a sequence autoencoder that can be used as a "pretraining" step'.split()
+    inverted: dict[str, list[int]] = {}
+    for position, word in enumerate(words):
+        inverted.setdefault(word, []).append(position)
+    raw = {"id": "https://openalex.org/W2170973209", "display_name": "Semi-supervised Sequence Learning",
+           "publication_year": 2015, "abstract_inverted_index": inverted,
+           "authorships": [{"author": {"display_name": "Andrew M. Dai"}}]}
+    slim = slim_record(raw)
+    assert slim["has_abstract"]
+    hits = term_hits(slim["title"], slim["abstract"], slim["has_abstract"], PRE)
+    assert hits["use"] == "abstract" and hits["forms"] == ["pretraining"]
+    assert '"pretraining" step' in hits["snippet"]
