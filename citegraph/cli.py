@@ -65,6 +65,32 @@ def api_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def term_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say which term to trace."""
+    options = [
+        click.option("--term", "terms", multiple=True, help='Term to trace (repeatable) [default: "pre-training"]; '
+                     "its spellings and inflections are generated."),
+        click.option("--regex", is_flag=True, help="Treat each --term as a regular expression."),
+        click.option("--online-counts", is_flag=True, help="Also ask OpenAlex for the term's yearly counts beyond the graph "
+                     "(a few searches at $0.001 each)."),
+        click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
+                     help="Largest graph drawn in graph.html (0: no limit)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _checked_terms(terms: tuple[str, ...], regex: bool) -> tuple[str, ...]:
+    """The terms to trace, validated before any work is done."""
+    from .terms import compile_term
+
+    chosen = terms or ("pre-training",)
+    for term in chosen:
+        compile_term(term, regex=regex)
+    return chosen
+
+
 def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_dir: Path, offline: bool,
                    refresh: bool, rate_limit: float | None, workers: int) -> Settings:
     if offline and refresh:
@@ -119,12 +145,16 @@ def main(verbose: int) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
 @click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
 @click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@click.option("--analyze", "analyze_after", is_flag=True, help="Also run `citegraph analyze` on the result.")
+@click.option("--html", "html_after", is_flag=True, help="Also write the interactive graph.html.")
+@term_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @api_options
 @handle_errors
 def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, max_citing: int,
-          merge_versions: bool | None, out: Path | None, demo: bool, demo_data: Path | None, quiet: bool,
-          **api: Any) -> None:
+          merge_versions: bool | None, out: Path | None, demo: bool, demo_data: Path | None,
+          analyze_after: bool, html_after: bool, terms: tuple[str, ...], regex: bool, online_counts: bool,
+          max_nodes: int, quiet: bool, **api: Any) -> None:
     """Crawl the citation graph around seed papers and write it to --out.
 
     \b
@@ -138,11 +168,13 @@ def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, ma
       citegraph crawl --seed 10.18653/v1/N19-1423 --seed arXiv:1801.06146
       citegraph crawl --seed "Attention is all you need" --direction both --max-citing 50
       citegraph crawl --seed bert --offline
+      citegraph crawl --seed bert --seed gpt1 --seed ulmfit --analyze --html --demo
     """
-    from .pipeline import demo_data_path, run_crawl, serve_demo
+    from .pipeline import analyze_graph, demo_data_path, render_graph, run_crawl, serve_demo
 
     options = CrawlOptions(direction=direction, depth=depth, max_works=max_works, max_citing=max_citing)
     settings = build_settings(**api)
+    terms = _checked_terms(terms, regex)
     out_dir = out or Path("outputs") / _slug(seeds[0])
     server = serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None)
     with server as demo_url:
@@ -150,7 +182,13 @@ def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, ma
             settings = settings.with_(api_url=demo_url, cache_namespace="demo")
         report = run_crawl(settings, seeds, out_dir, options=options, merge_versions=merge_versions,
                            on_progress=_progress_printer(quiet))
-    click.echo(_format_summary(report.summary, out_dir))
+        click.echo(_format_summary(report.summary, out_dir))
+        if analyze_after:
+            done = analyze_graph(report.graph, out_dir, terms=terms, regex=regex,
+                                 settings=settings if online_counts else None)
+            click.echo(_format_analysis(done))
+    if html_after:
+        click.echo(f"explorer: {render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex)}")
 
 
 def _slug(text: str) -> str:
@@ -169,6 +207,60 @@ def _format_summary(summary: dict[str, Any], out_dir: Path) -> str:
     for code, info in summary["warnings"].items():
         lines.append(f"warning {code}: {info['count']:,} works ({info['meaning']})")
     return "\n".join(lines)
+
+
+def _format_analysis(done: Any) -> str:
+    from .report import report_summary
+
+    written = ", ".join(sorted(p.name for p in done.paths.values() if p.suffix in (".md", ".html")))
+    return f"{report_summary(done.analysis)}\nreport: {written} (and CSVs) in {next(iter(done.paths.values())).parent}"
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to write the report [default: GRAPH_DIR].")
+@term_options
+@api_options
+@handle_errors
+def analyze(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, online_counts: bool,
+            max_nodes: int, **api: Any) -> None:
+    """Where did the term come from, and how did it spread? Analyse a crawled graph.
+
+    \b
+    Writes report.md, report.html and origins.csv, chains.csv, timeline.csv, mainpath.csv,
+    rpys.csv (and more CSVs) next to the graph, and adds term use to its exports.
+
+    \b
+    Examples:
+      citegraph analyze outputs/bert
+      citegraph analyze outputs/bert --term pre-training --term fine-tuning
+      citegraph analyze outputs/bert --term "pre-?train\\w*" --regex
+      citegraph analyze outputs/bert --online-counts --api-key $OPENALEX_API_KEY
+    """
+    from .pipeline import run_analysis
+
+    settings = build_settings(**api) if online_counts else None
+    done = run_analysis(graph_dir, out_dir=out, terms=_checked_terms(terms, regex), regex=regex, settings=settings)
+    click.echo(_format_analysis(done))
+
+
+@main.command()
+@click.argument("graph_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="HTML file or directory [default: GRAPH_DIR/graph.html].")
+@term_options
+@handle_errors
+def render(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, online_counts: bool, max_nodes: int) -> None:
+    """Write the interactive, offline graph explorer (graph.html) for a crawled graph.
+
+    \b
+    Examples:
+      citegraph render outputs/bert
+      citegraph render outputs/bert --max-nodes 500 --out /tmp/bert.html
+    """
+    from .pipeline import run_render
+
+    path = run_render(graph_dir, out=out, max_nodes=max_nodes, terms=_checked_terms(terms, regex), regex=regex)
+    click.echo(f"explorer: {path}")
 
 
 @main.command()

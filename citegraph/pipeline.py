@@ -21,11 +21,14 @@ from .client import OpenAlexClient
 from .config import Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
 from .errors import InputError, OutputError
-from .graph import build_graph, save_graph
+from .graph import build_graph, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
 
-__all__ = ["CrawlReport", "run_crawl", "check_writable", "demo_data_path", "serve_demo", "summarize"]
+__all__ = [
+    "CrawlReport", "AnalysisReport", "run_crawl", "run_analysis", "analyze_graph", "run_render", "render_graph",
+    "check_writable", "demo_data_path", "serve_demo", "summarize",
+]
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -147,3 +150,60 @@ def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progres
             on_progress({**event, **client.stats.as_dict()})
 
     return notify
+
+
+@dataclass
+class AnalysisReport:
+    """What one analysis produced: the annotated graph, the analysis and the files written."""
+
+    graph: nx.DiGraph
+    analysis: Any
+    paths: dict[str, Path]
+
+
+def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("pre-training",), regex: bool = False,
+                  settings: Settings | None = None) -> AnalysisReport:
+    """Annotate term use, run every analysis, write the report and CSVs, and re-save the graph
+    so its exports (``nodes.csv``, GEXF) carry term use and highlights too.
+
+    ``settings`` (when given) lets the analysis ask OpenAlex for counts beyond the graph
+    (``group_by=publication_year`` searches, cached and priced like every response).
+    """
+    from .analysis import analyze, highlight
+    from .report import write_report
+
+    check_writable(out_dir)
+    if settings is None:
+        analysis = analyze(graph, terms=terms, regex=regex)
+    else:
+        with OpenAlexClient(settings) as client:
+            analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
+    highlight(graph, analysis=analysis)
+    paths = write_report(graph, analysis, out_dir)
+    paths.update(save_graph(graph, out_dir))
+    return AnalysisReport(graph, analysis, paths)
+
+
+def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequence[str] = ("pre-training",),
+                 regex: bool = False, settings: Settings | None = None) -> AnalysisReport:
+    """``citegraph analyze``: load the crawled graph in ``graph_dir`` and analyse it."""
+    graph = load_graph(graph_dir)
+    return analyze_graph(graph, out_dir or Path(graph_dir), terms=terms, regex=regex, settings=settings)
+
+
+def render_graph(graph: nx.DiGraph, out: Path, *, max_nodes: int = 2000, terms: Sequence[str] = ("pre-training",),
+                 regex: bool = False) -> Path:
+    """Write the interactive ``graph.html``; term use and highlights are computed when missing."""
+    from .analysis import highlight
+    from .html import render_html
+
+    if any("on_chain" not in attrs for _, attrs in graph.nodes(data=True)):
+        highlight(graph, terms=terms, regex=regex)
+    return render_html(graph, out, max_nodes=max_nodes)
+
+
+def run_render(graph_dir: Path, *, out: Path | None = None, max_nodes: int = 2000,
+               terms: Sequence[str] = ("pre-training",), regex: bool = False) -> Path:
+    """``citegraph render``: the explorer page for the graph in ``graph_dir``."""
+    graph = load_graph(graph_dir)
+    return render_graph(graph, out or Path(graph_dir) / "graph.html", max_nodes=max_nodes, terms=terms, regex=regex)

@@ -944,7 +944,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        # The request line carries the api_key: redact it, as the request log does.
+        logger.debug("%s %s", self.address_string(), _REDACT_KEY.sub(r"\1***", format % args))
 
 
 class _HTTPServer(ThreadingHTTPServer):
