@@ -6,11 +6,13 @@ absent, so a fresh clone without ``shared/`` still passes.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import networkx as nx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,3 +121,30 @@ def tiny_works() -> list[dict[str, Any]]:
         work(4, 2010, [6], "Early deep nets", "Greedy layer-wise pre-trained networks."),
         work(6, 2006, [], "A fast learning algorithm", ""),
     ]
+
+
+def build_demo_graph(works: list[dict[str, Any]], seeds: dict[str, Any], depth: int = 2) -> nx.DiGraph:
+    """The reference neighbourhood of the three demo seeds, as ``crawl --depth N`` collects it."""
+    from citegraph.graph import build_graph
+    from citegraph.records import slim_record, work_id
+
+    records = {r["id"]: r for r in map(slim_record, works)}
+    names = {work_id(seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
+    depths = dict.fromkeys(names, 0)
+    level = list(names)
+    for d in range(1, depth + 1):
+        level = [ref for work in level for ref in records[work]["references"]
+                 if ref in records and ref not in depths and depths.setdefault(ref, d) == d]
+    return build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names,
+                       crawl_info={"direction": "refs", "depth": depth})
+
+
+@pytest.fixture(scope="session")
+def _demo_graph_once(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any]) -> nx.DiGraph:
+    return build_demo_graph(demo_works, demo_seeds)
+
+
+@pytest.fixture
+def demo_graph(_demo_graph_once: nx.DiGraph) -> nx.DiGraph:
+    """A fresh copy (tests annotate it) of the depth-2 demo graph: 1,401 works."""
+    return copy.deepcopy(_demo_graph_once)

@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from conftest import build_demo_graph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ from citegraph.analysis import (
     term_coverage,
 )
 from citegraph.graph import build_graph
-from citegraph.records import slim_record, work_id
+from citegraph.records import slim_record
 from citegraph.terms import annotate_terms
 
 
@@ -416,22 +417,9 @@ def test_analyze_on_tiny_works(tiny_works):
 # --- the demo dataset end to end ---------------------------------------------------------------
 
 
-def demo_graph(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any], depth: int = 2) -> nx.DiGraph:
-    """Depth-2 reference neighbourhood of the three demo seeds (what `crawl --depth 2` collects)."""
-    records = {r["id"]: r for r in (slim_record(w) for w in demo_works)}
-    names = {work_id(demo_seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
-    depths = dict.fromkeys(names, 0)
-    level = list(names)
-    for d in range(1, depth + 1):
-        level = [ref for work in level for ref in records[work]["references"] if ref in records and ref not in depths
-                 and depths.setdefault(ref, d) == d]
-    return build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names,
-                       crawl_info={"direction": "refs", "depth": depth})
-
-
 @pytest.fixture(scope="module")
 def demo(demo_works, demo_seeds):
-    G = demo_graph(demo_works, demo_seeds)
+    G = build_demo_graph(demo_works, demo_seeds)
     started = time.perf_counter()
     result = analyze(G)
     return G, result, time.perf_counter() - started
@@ -468,10 +456,10 @@ def test_demo_spread_tables_are_consistent(demo):
     assert not result.main_path.empty and not result.rpys.empty
 
 
-def test_demo_with_the_real_bert_defect(demo_works, demo_seeds):
+def test_demo_with_the_real_bert_defect(demo_graph):
     """With BERT's real OpenAlex record (no title, citation-line abstract) it is "unknown" yet
     its cited adopters still lead back to the earliest ones."""
-    G = demo_graph(demo_works, demo_seeds)
+    G = demo_graph
     bert = G.nodes["W2963341956"]
     bert.update(title="", abstract="Jacob Devlin, Ming-Wei Chang. Proceedings of NAACL 2019.", has_abstract=False)
     result = analyze(G)

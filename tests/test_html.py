@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 import pytest
+from conftest import build_demo_graph
 
 from citegraph.errors import OutputError
 from citegraph.html import render_html, select_nodes, year_layout
@@ -94,52 +95,13 @@ def small_graph() -> nx.DiGraph:
     return G
 
 
-def _bfs_depths(records: dict[str, dict[str, Any]], seeds: list[str], depth: int) -> dict[str, int]:
-    depths = {seed: 0 for seed in seeds}
-    frontier = list(seeds)
-    for level in range(1, depth + 1):
-        nxt = []
-        for work in frontier:
-            for ref in records[work]["references"]:
-                if ref in records and ref not in depths:
-                    depths[ref] = level
-                    nxt.append(ref)
-        frontier = nxt
-    return depths
-
-
 @pytest.fixture(scope="module")
 def demo_graph(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any]) -> nx.DiGraph:
-    """The depth-2 neighbourhood of the 3 demo seeds, annotated and highlighted when those steps exist."""
-    from citegraph.records import slim_record, work_id
+    """The depth-2 neighbourhood of the 3 demo seeds, annotated and highlighted."""
+    from citegraph.analysis import highlight
 
-    records = {r["id"]: r for r in map(slim_record, demo_works)}
-    names = {work_id(demo_seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
-    depths = _bfs_depths(records, list(names), 2)
-    try:
-        from citegraph.graph import build_graph
-    except ImportError:
-        G = nx.DiGraph(seeds=list(names), seed_names=names, crawl={})
-        for work, depth in depths.items():
-            attrs = {k: v for k, v in records[work].items() if k != "references"}
-            authors = attrs["authors"]
-            G.add_node(work, **attrs, first_author=authors[0] if authors else None, depth=depth,
-                       is_seed=work in names, seed_name=names.get(work))
-        G.add_edges_from((w, r) for w in depths for r in records[w]["references"] if r in depths)
-    else:
-        G = build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names)
-    try:
-        from citegraph.terms import annotate_terms
-    except ImportError:
-        pass
-    else:
-        annotate_terms(G, ("pre-training",))
-    try:
-        from citegraph.analysis import highlight
-    except ImportError:
-        pass
-    else:
-        highlight(G)
+    G = build_demo_graph(demo_works, demo_seeds)
+    highlight(G, terms=("pre-training",))
     return G
 
 

@@ -9,11 +9,10 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from conftest import build_demo_graph
 
 from citegraph.analysis import analyze
 from citegraph.errors import OutputError
-from citegraph.graph import build_graph
-from citegraph.records import slim_record, work_id
 from citegraph.report import report_summary, write_report
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> | & “quotes”'
@@ -111,21 +110,9 @@ def test_report_with_no_adopters(tmp_path: Path):
 # --- the demo dataset -----------------------------------------------------------------------------
 
 
-def demo_graph(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any], depth: int = 2) -> nx.DiGraph:
-    records = {r["id"]: r for r in (slim_record(w) for w in demo_works)}
-    names = {work_id(demo_seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
-    depths = dict.fromkeys(names, 0)
-    level = list(names)
-    for d in range(1, depth + 1):
-        level = [ref for work in level for ref in records[work]["references"] if ref in records and ref not in depths
-                 and depths.setdefault(ref, d) == d]
-    return build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names,
-                       crawl_info={"direction": "refs", "depth": depth})
-
-
 @pytest.fixture(scope="module")
 def demo_report(demo_works, demo_seeds, tmp_path_factory):
-    G = demo_graph(demo_works, demo_seeds)
+    G = build_demo_graph(demo_works, demo_seeds)
     result = analyze(G)
     out = tmp_path_factory.mktemp("demo_report")
     return G, result, write_report(G, result, out)

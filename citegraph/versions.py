@@ -1,0 +1,111 @@
+"""Preprint and published versions of one paper, kept by OpenAlex as two works, merged into one.
+
+OpenAlex often holds an arXiv preprint and its conference or journal version as separate works
+with different reference lists (DEFECTS.md item 8: SQuAD, Attention, BERT). Left apart, each
+carries only part of the paper's citations and references, and a chain through the paper can
+break. Two slim records are versions of one paper when their normalised titles are equal,
+their years differ by at most one, and their first authors' surnames agree (when both list
+authors). The published version is kept; the other's references are joined to it, and every
+reference to the other is redirected to it. No I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Mapping
+
+from .records import normalize_title, parse_arxiv_id
+
+__all__ = ["find_versions", "merge_versions", "MIN_TITLE_CHARS"]
+
+#: Shorter normalised titles ("Introduction", "Deep learning") name many different papers.
+MIN_TITLE_CHARS = 20
+
+
+def _surname(record: Mapping[str, Any]) -> str | None:
+    authors = record.get("authors") or []
+    if not authors:
+        return None
+    parts = str(authors[0]).replace(",", " ").split()
+    return normalize_title(parts[-1]) if parts else None
+
+
+def _same_paper(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    if a.get("year") is None or b.get("year") is None or abs(a["year"] - b["year"]) > 1:
+        return False
+    first, second = _surname(a), _surname(b)
+    return first is None or second is None or first == second
+
+
+def find_versions(records: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+    """Groups (sorted ids, two or more) of works that are versions of one paper."""
+    by_title: dict[str, list[str]] = defaultdict(list)
+    for work, record in records.items():
+        title = normalize_title(record.get("title"))
+        if len(title) >= MIN_TITLE_CHARS:
+            by_title[title].append(work)
+    groups: list[list[str]] = []
+    for works in by_title.values():
+        remaining = sorted(works)
+        while len(remaining) > 1:
+            anchor = remaining[0]
+            group = [anchor] + [w for w in remaining[1:] if _same_paper(records[anchor], records[w])]
+            if len(group) > 1:
+                groups.append(group)
+            remaining = [w for w in remaining if w not in group]
+    return sorted(groups)
+
+
+def _is_preprint(record: Mapping[str, Any]) -> bool:
+    return record.get("type") == "preprint" or parse_arxiv_id(record.get("doi")) is not None
+
+
+def _keeper(group: list[str], records: Mapping[str, Mapping[str, Any]], prefer: set[str]) -> str:
+    """A seed first, then the published version, then the one with most references, then the lowest id."""
+    return min(group, key=lambda w: (w not in prefer, _is_preprint(records[w]),
+                                     -len(records[w].get("references") or ()), int(w[1:])))
+
+
+def _merged(keeper: Mapping[str, Any], others: list[Mapping[str, Any]]) -> dict[str, Any]:
+    record = dict(keeper)
+    refs = list(keeper.get("references") or ())
+    for other in others:
+        refs += other.get("references") or ()
+        if not record.get("has_abstract") and other.get("has_abstract"):
+            record["abstract"], record["has_abstract"] = other["abstract"], True
+        for key in ("doi", "arxiv_id", "venue", "year", "date"):
+            if not record.get(key) and other.get(key):
+                record[key] = other[key]
+        record["cited_by_count"] = max(record.get("cited_by_count") or 0, other.get("cited_by_count") or 0)
+    record["references"] = list(dict.fromkeys(refs))
+    record["merged_ids"] = sorted(str(o["id"]) for o in others)
+    record["warnings"] = [*(keeper.get("warnings") or ()), "merged_version"]
+    return record
+
+
+def merge_versions(records: Mapping[str, Mapping[str, Any]], *, prefer: set[str] | frozenset[str] = frozenset()
+                   ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Records with each group of versions merged, and ``{merged id: kept id}``.
+
+    ``prefer`` (the seeds) are kept whenever they are in a group. ``cited_by_count`` takes the
+    larger of the versions' counts: OpenAlex splits citations between them, and adding them
+    could count a citing work twice.
+    """
+    aliases: dict[str, str] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for group in find_versions(records):
+        keep = _keeper(group, records, set(prefer))
+        others = [w for w in group if w != keep]
+        merged[keep] = _merged(records[keep], [records[w] for w in others])
+        aliases.update({w: keep for w in others})
+    if not aliases:
+        return {w: dict(r) for w, r in records.items()}, {}
+    result: dict[str, dict[str, Any]] = {}
+    for work, record in records.items():
+        if work in aliases:
+            continue
+        fixed = dict(merged.get(work, record))
+        refs = (aliases.get(ref, ref) for ref in fixed.get("references") or ())
+        fixed["references"] = [ref for ref in dict.fromkeys(refs) if ref != work]
+        result[work] = fixed
+    return result, aliases
