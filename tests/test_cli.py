@@ -1,0 +1,115 @@
+"""The command line as a user meets it: help, presets, cache commands, directions, analyze, render."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from citegraph.cli import main
+from citegraph.graph import load_graph
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("command", [[], ["crawl"], ["analyze"], ["render"], ["seeds"], ["cache"], ["cache", "info"], ["cache", "clear"]])
+def test_help_everywhere(command: list[str]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+@pytest.mark.parametrize("command", [["crawl"], ["analyze"], ["render"], []])
+def test_help_has_examples(command: list[str]) -> None:
+    assert "Examples:" in invoke(*command, "--help").output
+
+
+def test_seeds_lists_the_presets() -> None:
+    result = invoke("seeds")
+    assert result.exit_code == 0
+    for text in ("bert", "gpt1", "ulmfit", "W2963341956", "10.18653/v1/n19-1423", "1801.06146", "by title"):
+        assert text in result.output
+
+
+def test_cache_info_and_clear(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    cache = str(tmp_path / "cache")
+    crawl = invoke("crawl", "--seed", "W1", "--api-url", server.url, "--cache-dir", cache, "--out", str(tmp_path / "o"), "-q")
+    assert crawl.exit_code == 0, crawl.output
+    info = invoke("cache", "info", "--cache-dir", cache)
+    assert info.exit_code == 0 and " responses" in info.output and "fetched between" in info.output
+    entries = int(info.output.split(":")[1].split()[0].replace(",", ""))
+    assert entries >= 4
+    cleared = invoke("cache", "clear", "--cache-dir", cache, "--yes")
+    assert cleared.exit_code == 0 and f"removed {entries:,}" in cleared.output
+    assert "0 responses" in invoke("cache", "info", "--cache-dir", cache).output
+
+
+def test_crawl_citing_direction(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    result = invoke("crawl", "--seed", "W4", "--direction", "citing", "--depth", "2", "--api-url", server.url,
+                    "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "-q")
+    assert result.exit_code == 0, result.output
+    graph = load_graph(tmp_path / "o")
+    assert {n: graph.nodes[n]["depth"] for n in graph} == {"W4": 0, "W2": 1, "W3": 1, "W1": 2}
+    assert sorted(graph.edges) == [("W1", "W2"), ("W1", "W3"), ("W2", "W4"), ("W3", "W4")]
+
+
+def test_crawl_both_directions_by_doi_seed(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    result = invoke("crawl", "--seed", "https://doi.org/10.1234/W4", "--direction", "both", "--depth", "1",
+                    "--api-url", server.url, "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "-q")
+    assert result.exit_code == 0, result.output
+    assert set(load_graph(tmp_path / "o").nodes) == {"W4", "W6", "W2", "W3"}
+
+
+def test_summary_reports_dangling_references(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    result = invoke("crawl", "--seed", "W1", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"),
+                    "--out", str(tmp_path / "o"), "-q")
+    assert "dangling references 1" in result.output
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["dangling_refs"] == {"count": 1, "works": {"W5": ["W2"]}}
+
+
+def test_analyze_and_render_a_crawled_graph(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    out = tmp_path / "o"
+    invoke("crawl", "--seed", "W1", "--depth", "3", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"), "--out", str(out), "-q")
+    analysed = invoke("analyze", str(out))
+    assert analysed.exit_code == 0, analysed.output
+    assert "earliest: " in analysed.output and "W4" in analysed.output
+    for name in ("report.md", "report.html", "origins.csv", "chains.csv", "timeline.csv", "mainpath.csv", "rpys.csv"):
+        assert (out / name).is_file(), name
+    graph = load_graph(out)
+    assert graph.nodes["W4"]["term_use"] == "abstract" and graph.nodes["W3"]["term_use"] == "no"
+    assert "term_use" in (out / "nodes.csv").read_text().splitlines()[0]
+    rendered = invoke("render", str(out), "--out", str(tmp_path / "page.html"))
+    assert rendered.exit_code == 0, rendered.output
+    assert (tmp_path / "page.html").read_text().count("W4") >= 1
+
+
+def test_crawl_with_analyze_and_html_and_a_second_term(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    out = tmp_path / "o"
+    result = invoke("crawl", "--seed", "W1", "--depth", "3", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"),
+                    "--out", str(out), "--analyze", "--html", "--term", "pre-training", "--term", "deep", "-q")
+    assert result.exit_code == 0, result.output
+    assert (out / "graph.html").is_file() and (out / "report.md").is_file()
+    assert load_graph(out).nodes["W4"]["terms"]["deep"]["use"] == "title"
+
+
+def test_analyze_with_online_counts_asks_group_by(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    out = tmp_path / "o"
+    args = ["--api-url", server.url, "--cache-dir", str(tmp_path / "c")]
+    invoke("crawl", "--seed", "W1", "--depth", "3", "--out", str(out), "-q", *args)
+    server.log.reset()
+    result = invoke("analyze", str(out), "--online-counts", *args)
+    assert result.exit_code == 0, result.output
+    assert server.log.count(kind="group_by") >= 2
+    assert (out / "online.csv").is_file()
