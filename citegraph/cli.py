@@ -141,7 +141,8 @@ def main(verbose: int) -> None:
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="refs", show_default=True, help="Follow references, citing works, or both.")
 @click.option("--max-works", type=int, default=5000, show_default=True, help="Stop adding works beyond this many.")
 @click.option("--max-citing", type=int, default=200, show_default=True, help="Citing works taken per work (most cited first).")
-@click.option("--merge-versions/--no-merge-versions", default=None, help="Merge a seed's preprint and published records (default: on for presets).")
+@click.option("--merge-versions/--no-merge-versions", default=None, help="Merge preprint and published records of one paper: a preset seed's arXiv twin, and twins the "
+              "crawl meets (same title, year ± 1, first author). Default on; --no-merge-versions keeps them apart.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
 @click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
 @click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")

@@ -25,13 +25,14 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import queue
 import random
 import re
 import sqlite3
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -71,6 +72,7 @@ _OTHER_ID = re.compile(r"^(pmid|mag|pmcid):\S+$", re.IGNORECASE)
 _HARMLESS_FILES = {"README", "README.md", "README.txt"}
 _MESSAGE_CHARS = 300
 _URL_CHARS = 300
+_BRIEF_CHARS = 120
 
 
 @dataclass
@@ -150,7 +152,8 @@ class _RateLimiter:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    def wait(self, sleep: Callable[[float], Any] = time.sleep) -> None:
+        """Block until this thread may send; ``sleep`` lets a worker wake early when told to stop."""
         if not self.interval:
             return
         with self._lock:
@@ -158,7 +161,7 @@ class _RateLimiter:
             slot = max(now, self._next)
             self._next = slot + self.interval
         if slot > now:
-            time.sleep(slot - now)
+            sleep(slot - now)
         while True:
             with self._lock:
                 now = time.monotonic()
@@ -166,7 +169,7 @@ class _RateLimiter:
                     self._sent.append(now)
                     return
                 late = self._sent[0] + 1.0 + self.GUARD - now
-            time.sleep(late)
+            sleep(late)
 
     def hold(self, seconds: float) -> None:
         """Nobody sends before ``seconds`` from now (after a 429 with ``Retry-After``)."""
@@ -216,6 +219,24 @@ def _one_line(text: str, limit: int = _MESSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A JSON escape of a UTF-16 surrogate: how non-BMP characters (emoji) travel, and how a broken
+# character in a record (a lone surrogate) arrives.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: Any) -> Any:
+    """``value`` with lone surrogates replaced by U+FFFD: they cannot be written as UTF-8, and
+    every cache entry and output file is UTF-8 (a broken character must not stop a crawl)."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_valid_unicode(item) for item in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(key): _valid_unicode(item) for key, item in value.items()}
+    return value
+
+
 def _numeric(short_id: str) -> int:
     return int(short_id[1:])
 
@@ -226,6 +247,76 @@ def _is_search(params: Mapping[str, str]) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Stopped(Exception):
+    """The client was closed (after Ctrl-C): a worker drops what it was doing (internal)."""
+
+
+class _WorkerPool:
+    """``workers`` daemon threads running submitted calls: a small ThreadPoolExecutor whose
+    threads the interpreter does not wait for at exit.
+
+    Why: after Ctrl-C the CLI must exit at once, not after every request in flight has run
+    out its timeout and retries (ThreadPoolExecutor joins its threads at exit). An answer
+    abandoned that way was never cached, so the rerun fetches it again, as after a kill;
+    a cache write cut off mid-way is a rolled-back SQLite transaction.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Future, Callable[..., Any], tuple[Any, ...]] | None] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"citegraph-fetch-{n}", daemon=True)
+                         for n in range(workers)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        self._tasks.put((future, fn, args))
+        return future
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            future, fn, args = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def shutdown(self) -> None:
+        """Let the threads end once their current call returns (without waiting for them)."""
+        for _ in self._threads:
+            self._tasks.put(None)
+
+
+# Words in a connection error that say why the server could not be reached.
+_UNREACHABLE = (
+    ("name resolution failed", ("nameresolutionerror", "failed to resolve", "name or service not known",
+                                "nodename nor servname", "temporary failure in name resolution",
+                                "no address associated", "getaddrinfo failed")),
+    ("connection refused", ("connection refused", "connectionrefusederror")),
+    ("network unreachable", ("network is unreachable", "no route to host")),
+)
+#: Attempts made when the API has never answered and cannot be reached at all (no DNS, nothing
+#: listening): retrying seven times only makes a user without network wait.
+UNREACHABLE_ATTEMPTS = 2
+
+
+def _connection_reason(exc: BaseException) -> str:
+    """A few words for why a connection failed: name resolution, refused, timed out, dropped."""
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    text = f"{type(exc).__name__} {exc}".lower()
+    for reason, marks in _UNREACHABLE:
+        if any(mark in text for mark in marks):
+            return reason
+    if any(mark in text for mark in ("remotedisconnected", "connection aborted", "reset by peer", "broken pipe")):
+        return "connection dropped"
+    return "connection failed"
 
 
 class _Failure(Exception):
@@ -252,10 +343,11 @@ def _open_cache(directory: Path) -> "diskcache.Cache":
     except OSError as exc:
         raise CacheError(f"cannot create cache directory {where}: {exc.strerror or exc}; choose another --cache-dir") from None
     if not (directory / "cache.db").exists():
+        # cache.db* may appear meanwhile: another crawl creating the same cache at the same time.
         strangers = sorted(
             p.name
             for p in directory.iterdir()
-            if not p.name.startswith(".") and p.name not in _HARMLESS_FILES and not p.is_dir()
+            if not p.name.startswith((".", "cache.db")) and p.name not in _HARMLESS_FILES and not p.is_dir()
         )
         if strangers:
             raise CacheError(
@@ -279,7 +371,10 @@ def _cache_error(where: str, exc: BaseException) -> CacheError:
     text = _one_line(str(exc) or type(exc).__name__, 120)
     if isinstance(exc, PermissionError) or "readonly" in text or "unable to open" in text or "denied" in text:
         return CacheError(f"cache directory {where} is not writable ({text}); choose another --cache-dir")
-    return CacheError(f"cache at {where} is corrupt or not a citegraph cache ({text}); delete it or choose another --cache-dir")
+    if isinstance(exc, diskcache.Timeout) or "locked" in text:
+        return CacheError(f"cache at {where} is locked by another process ({text}); wait for it to finish and rerun")
+    return CacheError(f"cache at {where} is corrupt or not a citegraph cache ({text}); move it aside and rerun "
+                      "(a new cache is started), or choose another --cache-dir")
 
 
 def cache_info(cache_dir: Path) -> dict[str, Any]:
@@ -346,8 +441,10 @@ class OpenAlexClient:
         self._fresh: set[str] = set()  # keys refetched in this session (``refresh``)
         self._fresh_lock = threading.Lock()
         self._workers = max(1, int(settings.workers))
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: _WorkerPool | None = None
         self._pool_lock = threading.Lock()
+        self._stop = threading.Event()  # set by close(): workers drop their retries and waits
+        self._answered = False  # the API has answered at least once (so it is reachable)
         self._closed = False
         self._cache = _open_cache(Path(settings.cache_dir))
         _install_log_scrubber()
@@ -497,11 +594,14 @@ class OpenAlexClient:
             return self._stats.copy()
 
     def close(self) -> None:
+        """Release the session and the cache. Fetches still running (only after Ctrl-C: every
+        other path waits for its batches) give up at their next attempt or wait."""
         if self._closed:
             return
         self._closed = True
+        self._stop.set()
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown()
         self._session.close()
         self._cache.close()
 
@@ -602,6 +702,15 @@ class OpenAlexClient:
     def _short_url(self, url: str) -> str:
         return _one_line(self._scrub(url), _URL_CHARS)
 
+    def _brief_url(self, url: str) -> str:
+        """Path and query of a canonical URL for a message: no ``select`` (long, always the
+        same), no credentials, at most ``_BRIEF_CHARS`` characters."""
+        if url.startswith(self._key_base):
+            url = url[len(self._key_base):]
+        path, _, query = url.partition("?")
+        kept = "&".join(part for part in query.split("&") if part and not part.startswith("select="))
+        return _one_line(self._scrub(path + (f"?{kept}" if kept else "")), _BRIEF_CHARS)
+
     # ------------------------------------------------------------------ cache
 
     def _cache_read(self, url: str) -> dict | None:
@@ -668,29 +777,45 @@ class OpenAlexClient:
         futures: list[Future] = [pool.submit(self._fetch_batch, batch, fields) for batch in batches]
         results: list[list[dict]] = []
         error: BaseException | None = None
-        for future in futures:
-            if error is not None:
-                future.cancel()
-                continue
-            try:
-                results.append(future.result())
-            except BaseException as exc:  # noqa: BLE001 - re-raised below once the others settle
-                error = exc
-        if error is not None:
+        try:
             for future in futures:
-                if not future.cancelled():
-                    try:
-                        future.result()
-                    except BaseException:  # noqa: BLE001 - the first error is the one reported
-                        pass
+                if error is not None:
+                    future.cancel()
+                    continue
+                try:
+                    results.append(future.result())
+                except Exception as exc:  # noqa: BLE001 - re-raised below once the others settle
+                    error = exc
+            if error is not None:
+                # Batches already running finish and are cached (a budget stop keeps them all).
+                for future in futures:
+                    if not future.cancelled():
+                        try:
+                            future.result()
+                        except Exception:  # noqa: BLE001 - the first error is the one reported
+                            pass
+        except BaseException:
+            # Ctrl-C while waiting: do not wait for requests in flight; the rerun refetches them.
+            self._stop.set()
+            for future in futures:
+                future.cancel()
+            raise
+        if error is not None:
             raise error
         yield from results
 
-    def _executor(self) -> ThreadPoolExecutor:
+    def _executor(self) -> _WorkerPool:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="citegraph-fetch")
+                self._pool = _WorkerPool(self._workers)
             return self._pool
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep, or stop early with :class:`_Stopped` once the client is closing (after Ctrl-C)."""
+        if threading.current_thread() is threading.main_thread():
+            time.sleep(seconds)  # Ctrl-C interrupts the main thread's sleep by itself
+        elif self._stop.wait(seconds):
+            raise _Stopped()
 
     def _fetch_batch(self, batch: list[str], fields: str) -> list[dict]:
         params = {"filter": "openalex:" + "|".join(batch), "per_page": str(BATCH_SIZE)}
@@ -715,23 +840,33 @@ class OpenAlexClient:
         return records
 
     def _fetch(self, url: str, kind: str, params: Mapping[str, str], *, allow_404: bool = False) -> tuple[int, Any]:
-        """GET ``url`` over the wire with retries; returns ``(status, parsed body)`` for 200/404."""
+        """GET ``url`` over the wire with retries; returns ``(status, parsed body)`` for 200/404.
+
+        A server that cannot be reached at all (no DNS answer, nothing listening) before it
+        has ever answered gets only ``UNREACHABLE_ATTEMPTS``; once it has answered, every
+        failure is taken for a transient one and retried ``settings.max_retries`` times.
+        """
         settings = self.settings
         attempts = max(0, int(settings.max_retries)) + 1
         wire = self._wire_url(url)
-        last = "no attempt made"
+        worker = threading.current_thread() is not threading.main_thread()
+        last, unreachable = "no attempt made", ""
         for attempt in range(attempts):
+            if worker and self._stop.is_set():
+                raise _Stopped()
             if attempt:
                 with self._stats_lock:
                     self._stats.retries += 1
-            self._limiter.wait()
+            self._limiter.wait(self._pause)
             with self._stats_lock:
                 self._stats.requests += 1
                 self._stats.by_kind[kind] = self._stats.by_kind.get(kind, 0) + 1
             started = time.monotonic()
             delay: float | None = None
+            unreachable = ""
             try:
                 response = self._session.get(wire, timeout=settings.timeout)
+                self._answered = True
                 status = response.status_code
                 log.debug("GET %s -> %s in %.3fs (attempt %d)", self._short_url(url), status, time.monotonic() - started, attempt + 1)
                 if status == 200:
@@ -755,30 +890,49 @@ class OpenAlexClient:
                 if failure.cause in ("truncated", "malformed"):
                     self._add_cost({}, kind, params, header=response.headers.get("X-RateLimit-Cost-USD"))
                 self._count_fault(failure.cause, url, last, attempt, attempts)
-            except requests.TooManyRedirects as exc:
-                message = f"too many redirects for GET {self._short_url(url)}: {_one_line(self._scrub(exc))}"
+            except requests.TooManyRedirects:
+                message = f"too many redirects for GET {self._brief_url(url)}; check --api-url"
                 break
             except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError, http.client.IncompleteRead) as exc:
-                last = _one_line(self._scrub(f"truncated body ({type(exc).__name__}: {exc})"))
+                last = "truncated body"
                 # The server did the work and, as OpenAlex does, charged for it.
                 self._add_cost({}, kind, params)
-                self._count_fault("truncated", url, last, attempt, attempts)
+                self._count_fault("truncated", url, _one_line(self._scrub(f"{last} ({type(exc).__name__}: {exc})")), attempt, attempts)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                last = _one_line(self._scrub(f"{type(exc).__name__}: {exc}"))
-                self._count_fault("connection", url, last, attempt, attempts)
+                last = _connection_reason(exc)
+                self._count_fault("connection", url, _one_line(self._scrub(f"{type(exc).__name__}: {exc}")), attempt, attempts)
+                if any(last == reason for reason, _ in _UNREACHABLE):
+                    unreachable = last
+                    if not self._answered and attempt + 1 >= UNREACHABLE_ATTEMPTS:
+                        message = self._gave_up(url, attempt + 1, last, unreachable)
+                        break
             except requests.RequestException as exc:  # not worth retrying (a bad URL, say)
-                message = f"GET {self._short_url(url)} failed: {_one_line(self._scrub(f'{type(exc).__name__}: {exc}'))}"
+                message = f"GET {self._brief_url(url)} failed ({type(exc).__name__}); check --api-url"
+                log.debug("GET %s failed: %s", self._short_url(url), _one_line(self._scrub(exc)))
                 break
             if attempt + 1 < attempts:
                 if delay is None:
                     cap = min(settings.backoff_max, settings.backoff_base * (2**attempt))
                     delay = self._random.uniform(0, max(0.0, cap))
                 if delay > 0:
-                    time.sleep(delay)
+                    self._pause(delay)
         else:
-            message = f"OpenAlex request failed after {attempts} attempts: GET {self._short_url(url)}; last failure: {last}"
+            message = self._gave_up(url, attempts, last, unreachable)
         log.debug("%s", message)
         raise NetworkError(message)
+
+    def _gave_up(self, url: str, attempts: int, last: str, unreachable: str) -> str:
+        """The one line a :class:`NetworkError` says: what failed, and what to do next."""
+        tries = f"{attempts} attempt" + ("" if attempts == 1 else "s")
+        base = self._short_url(self._base)
+        if unreachable and not self._answered:
+            return (f"cannot reach {base} ({unreachable}, {tries}); check the network or --api-url, "
+                    "or use --demo (bundled demo dataset) or --offline (cache only)")
+        if unreachable:
+            return (f"lost the connection to {base} ({unreachable}) after {tries}; everything fetched so far "
+                    "is cached: check the network and rerun the same command to resume")
+        return (f"OpenAlex request failed after {tries}: GET {self._brief_url(url)}; last failure: {last}; "
+                "everything fetched so far is cached: rerun later to resume")
 
     def _count_fault(self, cause: str, url: str, detail: str, attempt: int, attempts: int) -> None:
         with self._stats_lock:
@@ -801,6 +955,8 @@ class OpenAlexClient:
             body = json.loads(text)
         except ValueError as exc:
             raise _Failure("malformed", f"malformed JSON ({_one_line(str(exc), 80)})") from None
+        if _SURROGATE_ESCAPE.search(text):
+            body = _valid_unicode(body)
         if not isinstance(body, dict):
             raise _Failure("malformed", "body is not a JSON object")
         if kind == "singleton":
@@ -845,7 +1001,7 @@ class OpenAlexClient:
                 f"OpenAlex daily budget spent; resets in {hours}h {minutes}m (midnight UTC). "
                 f"Everything fetched so far is cached: rerun then to resume. {advice}"
             )
-            log.warning("%s", message)
+            log.debug("%s", message)  # the CLI prints the error itself: one line, not two
             raise BudgetExhaustedError(message, retry_after=retry_after)
         log.debug("GET %s: 429, Retry-After %s", self._short_url(url), retry_after)
         if retry_after is not None:
@@ -894,8 +1050,10 @@ class OpenAlexClient:
         if status == 403:
             raise AuthError(f"OpenAlex refused access (403: {message}); this call may need a paid plan or a different --api-key")
         if status == 400:
-            raise ApiRequestError(f"OpenAlex rejected the request (400): {message} [GET {self._short_url(url)}]")
-        raise ApiRequestError(f"OpenAlex answered {status} ({message}) to GET {self._short_url(url)}; check --api-url")
+            raise ApiRequestError(f"OpenAlex rejected the request (400): {_one_line(message, 150)} "
+                                  f"[GET {self._brief_url(url)}]; everything fetched before it is cached")
+        raise ApiRequestError(f"OpenAlex answered {status} ({_one_line(message, 150)}) to GET {self._brief_url(url)}; "
+                              "check --api-url")
 
     def _notify(self, url: str, kind: str, status: int, *, from_cache: bool) -> None:
         if self.on_request is not None:

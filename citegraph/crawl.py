@@ -57,6 +57,7 @@ class CrawlResult:
     depths: dict[str, int] = field(default_factory=dict)
     dangling: dict[str, list[str]] = field(default_factory=dict)
     skipped_by_budget: int = 0
+    merged_versions: dict[str, str] = field(default_factory=dict)
     levels: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -103,13 +104,24 @@ def _flat(value: Any) -> Any:
     return value
 
 
+# Characters XML 1.0 cannot hold at all, not even escaped; record text can contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_flat(value: Any) -> Any:
+    """:func:`_flat`, with characters XML cannot hold removed (a stray NUL or escape character
+    in a title would otherwise make the whole GraphML/GEXF file unreadable)."""
+    flat = _flat(value)
+    return _NOT_XML.sub("", flat) if isinstance(flat, str) else flat
+
+
 def _flattened(graph: nx.DiGraph) -> nx.DiGraph:
     flat = nx.DiGraph()
-    flat.graph.update({k: _flat(v) for k, v in graph.graph.items() if _flat(v) is not None})
+    flat.graph.update({k: fv for k, v in graph.graph.items() if (fv := _xml_flat(v)) is not None})
     for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: fv for k, v in attrs.items() if (fv := _flat(v)) is not None})
+        flat.add_node(node, **{k: fv for k, v in attrs.items() if (fv := _xml_flat(v)) is not None})
     for u, v, attrs in graph.edges(data=True):
-        flat.add_edge(u, v, **{k: fv for k, v in attrs.items() if (fv := _flat(v)) is not None})
+        flat.add_edge(u, v, **{k: fv for k, v in attrs.items() if (fv := _xml_flat(v)) is not None})
     return flat
 
 

@@ -24,6 +24,7 @@ from .errors import InputError, OutputError
 from .graph import build_graph, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
+from .versions import merge_versions
 
 __all__ = [
     "CrawlReport", "AnalysisReport", "run_crawl", "run_analysis", "analyze_graph", "run_render", "render_graph",
@@ -55,6 +56,8 @@ def check_writable(directory: Path, what: str = "--out") -> None:
 
 def demo_data_path(explicit: Path | None = None) -> Path:
     """The demo dataset: ``explicit``, ``$CITEGRAPH_DEMO_DATA``, or ``../shared/data/demo/works.jsonl``."""
+    if explicit is not None and not Path(explicit).is_file():
+        raise InputError(f"--demo-data {explicit} is not a file; pass the demo works.jsonl (or leave it out)")
     candidates = [explicit] if explicit else []
     if os.environ.get("CITEGRAPH_DEMO_DATA"):
         candidates.append(Path(os.environ["CITEGRAPH_DEMO_DATA"]))
@@ -108,10 +111,22 @@ def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSe
         "cost_usd": round(float(stats.get("cost_usd", 0.0)), 6),
         "elapsed_s": round(elapsed, 3),
         "dangling_refs": {"count": len(result.dangling), "works": result.dangling},
+        "merged_versions": result.merged_versions,
         "seed_warnings": _seed_warnings(seeds),
         "warnings": {code: {"count": warning_counts[code], "meaning": WARNING_TEXT.get(code, code),
                             "works": sorted(flagged[code])} for code in sorted(warning_counts)},
     }
+
+
+def _merge_twins_in_graph(result: CrawlResult) -> None:
+    """Join preprint/published twins the crawl reached (``versions.merge_versions``), in place."""
+    merged, aliases = merge_versions(result.records, prefer=set(result.seeds))
+    if not aliases:
+        return
+    for twin, kept in aliases.items():
+        result.depths[kept] = min(result.depths[kept], result.depths.pop(twin))
+    result.records = merged
+    result.merged_versions = dict(sorted(aliases.items()))
 
 
 def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
@@ -130,13 +145,20 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
 
         result = crawl(seeds, client.get_works, options=options, fetch_citing=citing, on_progress=notify)
         stats = client.stats.as_dict()
+    if merge_versions is not False:
+        _merge_twins_in_graph(result)
+    # What the crawl found wrong travels with the graph, so the report can say it too.
+    crawl_info = {"direction": options.direction, "depth": options.depth, "dangling_refs": len(result.dangling),
+                  "seed_warnings": _seed_warnings(seeds)}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
-                        crawl_info={"direction": options.direction, "depth": options.depth})
+                        crawl_info=crawl_info)
     paths = save_graph(graph, out_dir)
     summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
     paths["summary"] = out_dir / "summary.json"
-    try:
-        paths["summary"].write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+    temporary = out_dir / "summary.json.tmp"
+    try:  # written aside and renamed: an interrupt never leaves half a summary
+        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(paths["summary"])
     except OSError as exc:
         raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
     return CrawlReport(graph, summary, paths)

@@ -55,6 +55,8 @@ WARNING_TEXT: dict[str, str] = {
     "title_mismatch": "the record's title does not match the expected title (metadata taken from the preset)",
     "doi_mismatch": "the record's DOI does not match the expected DOI (possibly a hijacked record)",
     "merged_version": "a preprint/published twin of this work was merged into it",
+    "year_mismatch": "the record's year does not match the preset's (the preset's year is used)",
+    "twin_not_merged": "the preprint/published twin carries another paper's title (a hijacked record): not merged",
 }
 
 

@@ -34,7 +34,7 @@ log = logging.getLogger("citegraph")
 CSV_FILES = (
     "origins.csv", "chains.csv", "timeline.csv", "mainpath.csv", "rpys.csv", "spellings.csv", "forms.csv",
     "crossover.csv", "collocations.csv", "fields.csv", "venues.csv", "mediation.csv", "bursts.csv",
-    "coverage.csv", "warnings.csv", "seeds.csv", "terms.csv", "online.csv",
+    "coverage.csv", "warnings.csv", "flagged.csv", "seeds.csv", "terms.csv", "online.csv",
 )
 _ARROW_COLUMNS = {"path", "years", "labels"}
 _MAX_ROWS = 40
@@ -242,7 +242,7 @@ def _document(G: nx.DiGraph, analysis: Analysis) -> list[Block]:
         ("h2", "Evidence"),
     ]
     doc += _evidence(analysis)
-    doc += _caveats(analysis)
+    doc += _caveats(analysis, G)
     return doc
 
 
@@ -332,7 +332,29 @@ def _key_route_summary(paths: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["route", "steps", "top_spc", "labels"])
 
 
-def _caveats(analysis: Analysis) -> list[Block]:
+def _flagged_works(G: nx.DiGraph) -> pd.DataFrame:
+    """Works whose record has data defects (``warnings``), seeds first, then by id."""
+    rows = [{"id": node, "seed": attrs.get("seed_name") or "", "year": attrs.get("year"),
+             "title": attrs.get("title") or "(no title)", "warnings": list(attrs.get("warnings") or [])}
+            for node, attrs in G.nodes(data=True) if attrs.get("warnings")]
+    rows.sort(key=lambda row: (not row["seed"], row["id"]))
+    return pd.DataFrame(rows, columns=["id", "seed", "year", "title", "warnings"])
+
+
+def _defect_notes(G: nx.DiGraph) -> list[str]:
+    """What the crawl found wrong in the data: seed checks and references that answered nothing."""
+    crawl = G.graph.get("crawl") or {}
+    notes = [f"Seed {_text(w.get('seed'))} ({_text(w.get('id'))}): {_text(w.get('warning'))}."
+             for w in crawl.get("seed_warnings") or () if isinstance(w, dict)]
+    dangling = crawl.get("dangling_refs")
+    if dangling:
+        notes.append(f"{_num(dangling)} referenced works could not be fetched (OpenAlex answered nothing for them: "
+                     "unknown, merged or deleted ids) and are not in the graph; each is listed with the works "
+                     "citing it in `summary.json` (dangling_refs).")
+    return notes
+
+
+def _caveats(analysis: Analysis, G: nx.DiGraph | None = None) -> list[Block]:
     cov = analysis.coverage
     items = [
         f"Only {cov['works_with_abstract']} of {cov['works']} works ({_pct(cov['abstract_share'])}) have a real "
@@ -347,6 +369,8 @@ def _caveats(analysis: Analysis) -> list[Block]:
         "Dates of the form YYYY-01-01 are year-only placeholders and are not used to order works within a year.",
         "Term matching is lexical: a work may use the idea without the word, and a use may be a passing mention.",
     ]
+    items += _defect_notes(G) if G is not None else []
+    flagged = _flagged_works(G) if G is not None else pd.DataFrame()
     return [
         ("h2", "Caveats"),
         ("ul", items),
@@ -356,7 +380,11 @@ def _caveats(analysis: Analysis) -> list[Block]:
         ("p", "Data warnings by code:"),
         ("table", _table(analysis.warnings, [("code", "code", _text), ("works", "works", _num),
                                              ("meaning", "meaning", _text)], "warnings.csv")),
-    ]
+    ] + ([
+        ("p", "Works with data warnings (never fatal: they stay in the graph, flagged):"),
+        ("table", _table(flagged, [("id", "id", _text), ("seed", "seed", _text), ("year", "year", _num),
+                                   ("title", "title", _text), ("warnings", "warnings", _text)], "flagged.csv")),
+    ] if not flagged.empty else [])
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -485,7 +513,7 @@ def _svg_timeline(timeline: pd.DataFrame) -> str:
 # --- files ----------------------------------------------------------------------------------
 
 
-def _frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
+def _frames(analysis: Analysis, G: nx.DiGraph) -> dict[str, pd.DataFrame]:
     def metric(data: dict[str, Any]) -> pd.DataFrame:
         return pd.DataFrame({"metric": list(data), "value": pd.Series(list(data.values()), dtype=object)})
 
@@ -498,7 +526,8 @@ def _frames(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "collocations.csv": analysis.collocations, "fields.csv": analysis.fields, "venues.csv": analysis.venues,
         "mediation.csv": metric(analysis.mediation),
         "bursts.csv": pd.DataFrame(analysis.bursts, columns=["start", "end", "adopters", "weight"]),
-        "coverage.csv": coverage, "warnings.csv": analysis.warnings, "seeds.csv": pd.DataFrame(analysis.seeds),
+        "coverage.csv": coverage, "warnings.csv": analysis.warnings, "flagged.csv": _flagged_works(G),
+        "seeds.csv": pd.DataFrame(analysis.seeds),
         "terms.csv": analysis.term_timelines,
     }
     if analysis.online is not None:
@@ -525,7 +554,7 @@ def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str) -> dict
     title = f"citegraph: {analysis.term}"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for name, frame in _frames(analysis).items():
+        for name, frame in _frames(analysis, G).items():
             _write_csv(frame, out / name)
             paths[name] = out / name
         (out / "report.md").write_text(_render_md(doc), encoding="utf-8")

@@ -24,6 +24,9 @@ __all__ = ["Preset", "PRESETS", "SeedQuery", "ResolvedSeed", "parse_seed", "reso
 
 #: Below this title similarity a title search answer is not accepted as the asked-for paper.
 MIN_TITLE_SIMILARITY = 0.75
+#: Longest title searched for: real titles are far shorter, and a pasted abstract would make an
+#: URL OpenAlex refuses (and an error message nobody can read).
+MAX_TITLE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,22 @@ def parse_seed(text: str) -> SeedQuery:
     if (doi := normalize_doi(value)) is not None:
         return SeedQuery(text, "doi", doi)
     if _LOOKS_LIKE_ID.match(value) and " " not in value:
-        raise InputError(f"malformed seed id {value!r}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
+        raise InputError(f"malformed seed id {_shown(value)}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
     if len(value.split()) < 2 and len(value) < 12:
         presets = ", ".join(PRESETS)
-        raise InputError(f"unknown preset {value!r} (presets: {presets}); pass a DOI, arXiv id, OpenAlex id or a quoted title")
+        raise InputError(f"unknown preset {_shown(value)} (presets: {presets}); pass a DOI, arXiv id, OpenAlex id or a quoted title")
+    if len(value) > MAX_TITLE_CHARS:
+        raise InputError(f"--seed title {_shown(value)} is {len(value):,} characters long (at most {MAX_TITLE_CHARS}); "
+                         "pass its DOI or the first words of the title")
+    if not any(ch.isalnum() for ch in value):
+        raise InputError(f"--seed {_shown(value)} has no letters or digits; pass a preset, an id or a title")
     return SeedQuery(text, "title", value)
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a one-line message: control characters escaped, long text cut."""
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def _title_similarity(a: str | None, b: str | None) -> float:
@@ -145,10 +159,10 @@ def _search_by_title(source: WorkSource, title: str, year: int | None) -> tuple[
 
     ranked = sorted(results, key=score, reverse=True)
     if not ranked or score(ranked[0])[0] < MIN_TITLE_SIMILARITY:
-        closest = f"; closest: {_record_title(ranked[0])!r}" if ranked else ""
-        raise SeedNotFoundError(f"no OpenAlex work matches the title {title!r}{closest}; check the spelling or pass a DOI")
+        closest = f"; closest: {_shown(_record_title(ranked[0]))}" if ranked else ""
+        raise SeedNotFoundError(f"no OpenAlex work matches the title {_shown(title)}{closest}; check the spelling or pass a DOI")
     best = ranked[0]
-    why = (f"title search picked {_record_title(best)!r} ({best.get('publication_year')}), title similarity "
+    why = (f"title search picked {_shown(_record_title(best), 120)} ({best.get('publication_year')}), title similarity "
            f"{score(best)[0]:.2f}, best of {len(results)} of {meta.get('count', len(results))} hits")
     return best, why
 
@@ -169,7 +183,7 @@ def _checked_against_preset(record: dict[str, Any], preset: Preset) -> tuple[dic
     if not title:
         notes.append(f"empty_title: OpenAlex record has no title; using the preset's {preset.title!r}")
     elif _title_similarity(title, preset.title) < MIN_TITLE_SIMILARITY:
-        notes.append(f"title_mismatch: OpenAlex title {title!r} is not {preset.title!r}; using the preset's")
+        notes.append(f"title_mismatch: OpenAlex title {_shown(title, 120)} is not {preset.title!r}; using the preset's")
     record_doi = normalize_doi(record.get("doi"))
     if preset.doi and record_doi and record_doi != preset.doi and parse_arxiv_id(record_doi) != preset.arxiv_id:
         notes.append(f"doi_mismatch: OpenAlex DOI {record_doi} is not {preset.doi}; using the preset's")
@@ -203,7 +217,7 @@ def _find_twin(source: WorkSource, seed: dict[str, Any], arxiv_id: str | None, t
     twin_id = try_work_id(str(twin.get("id")))
     twin_title = _record_title(twin)
     if _title_similarity(twin_title, title) < MIN_TITLE_SIMILARITY:
-        return None, (f"twin_not_merged: arXiv record {twin_id} carries another title {twin_title!r} "
+        return None, (f"twin_not_merged: arXiv record {twin_id} carries another title {_shown(twin_title, 120)} "
                       "(a known OpenAlex defect); its references were not merged")
     return twin, f"merged_version: arXiv record {twin_id} merged into the seed (references joined)"
 
@@ -245,7 +259,7 @@ def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None =
         ref = {"openalex": query.value, "doi": f"doi:{query.value}", "arxiv": f"doi:10.48550/arXiv.{query.value}"}[query.kind]
         record = source.get_work(ref, select=WORK_FIELDS)
         if record is None:
-            raise SeedNotFoundError(f"OpenAlex has no work for {query.kind} {query.value!r} (404); check the id")
+            raise SeedNotFoundError(f"OpenAlex has no work for {query.kind} {_shown(query.value)} (404); check the id")
         how = f"fetched by {query.kind} {query.value}"
     warnings = [] if _record_title(record) else ["empty_title: OpenAlex record has no title"]
     short = str(try_work_id(str(record.get("id"))))

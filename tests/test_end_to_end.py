@@ -174,3 +174,22 @@ def test_demo_flag_crawls_the_demo_dataset_without_network(demo_works_path, tmp_
     again = CliRunner().invoke(main, [*args, "--offline"], env=env)
     assert again.exit_code == 0, again.output
     assert "requests 0" in again.output
+
+
+def test_preprint_and_published_twins_met_in_the_crawl_are_merged(standin_factory, tiny_works, tmp_path) -> None:
+    works = [dict(w) for w in tiny_works]
+    long_title = "Early deep networks trained greedily, layer by layer"
+    works[3] = dict(works[3], title=long_title, display_name=long_title)
+    preprint = dict(works[3], id="https://openalex.org/W40", doi="https://doi.org/10.48550/arxiv.1001.00001",
+                    type="preprint", publication_year=2009, referenced_works=["https://openalex.org/W3"])
+    works[0] = dict(works[0], referenced_works=[*works[0]["referenced_works"], "https://openalex.org/W40"])
+    server = standin_factory([*works, preprint])
+    base = ["crawl", "--seed", "W1", "--depth", "3", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"), "-q"]
+    assert run_cli(*base, "--out", str(tmp_path / "merged")).exit_code == 0
+    graph = load_graph(tmp_path / "merged")
+    assert "W40" not in graph and graph.has_edge("W1", "W4") and graph.has_edge("W4", "W3")
+    assert "merged_version" in graph.nodes["W4"]["warnings"]
+    summary = json.loads((tmp_path / "merged" / "summary.json").read_text())
+    assert summary["merged_versions"] == {"W40": "W4"}
+    assert run_cli(*base, "--no-merge-versions", "--out", str(tmp_path / "apart")).exit_code == 0
+    assert "W40" in load_graph(tmp_path / "apart")
