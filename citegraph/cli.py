@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable
@@ -102,9 +103,21 @@ def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_
 
 
 def _progress_printer(quiet: bool) -> Callable[[dict[str, Any]], None]:
+    """Progress on stderr: a line per seed and per level, and on a terminal a live request count."""
+    live = sys.stderr.isatty()
+    last = [0.0]
+
     def show(event: dict[str, Any]) -> None:
         if quiet:
             return
+        if event["event"] == "request":
+            if live and time.monotonic() - last[0] > 0.1:
+                last[0] = time.monotonic()
+                click.echo(f"\r  requests {event.get('requests', 0)}, cache hits {event.get('cache_hits', 0)}, "
+                           f"${event.get('cost_usd', 0):.4f} ", nl=False, err=True)
+            return
+        if live:
+            click.echo("\r\033[K", nl=False, err=True)
         if event["event"] == "seeds":
             for seed in event["seeds"]:
                 click.echo(f"seed {seed['name']}: {seed['id']} ({seed['how']})", err=True)

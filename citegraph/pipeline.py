@@ -135,7 +135,7 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
     """Resolve the seeds, crawl, and write the graph files and ``summary.json`` into ``out_dir``."""
     check_writable(out_dir)
     started = time.monotonic()
-    with OpenAlexClient(settings) as client:
+    with OpenAlexClient(settings, on_request=_request_progress(on_progress)) as client:
         notify = _with_stats(on_progress, client)
         seeds = resolve_seeds(client, seed_texts, merge_versions=merge_versions)
         notify({"event": "seeds", "seeds": [s.as_dict() for s in seeds]})
@@ -162,6 +162,17 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
     except OSError as exc:
         raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
     return CrawlReport(graph, summary, paths)
+
+
+def _request_progress(on_progress: Progress | None) -> Callable[[Any], None] | None:
+    """Every answered call as a ``request`` progress event (for a live status line)."""
+    if on_progress is None:
+        return None
+
+    def notify(event: Any) -> None:
+        on_progress({"event": "request", "kind": event.kind, "from_cache": event.from_cache, **event.stats.as_dict()})
+
+    return notify
 
 
 def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progress:
