@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 
 import networkx as nx
 
+from .bulk import gc_paused
 from .errors import GraphNotFoundError, OutputError
 
 __all__ = ["build_graph", "save_graph", "load_graph", "graph_files", "NODE_COLUMNS"]
@@ -75,12 +76,16 @@ def build_graph(
         seed_names=dict(names),
         crawl=dict(crawl_info or {}),
     )
-    for work in sorted(records):
-        graph.add_node(work, **_node_attributes(records[work], depths.get(work), names.get(work)))
-    for work in sorted(records):
-        for ref in records[work].get("references") or ():
-            if ref in records and ref != work:
-                graph.add_edge(work, ref)
+    # Edges reuse the node's own key string: one string per work, not one per citation.
+    canonical = {work: work for work in records}
+    with gc_paused():
+        for work in sorted(records):
+            graph.add_node(work, **_node_attributes(records[work], depths.get(work), names.get(work)))
+        for work in sorted(records):
+            for ref in records[work].get("references") or ():
+                cited = canonical.get(ref)
+                if cited is not None and cited != work:
+                    graph.add_edge(work, cited)
     return graph
 
 
@@ -152,7 +157,7 @@ def save_graph(graph: nx.DiGraph, out_dir: Path | str) -> dict[str, Path]:
     try:
         out.mkdir(parents=True, exist_ok=True)
         tmp = {name: path.with_name(path.name + ".tmp") for name, path in paths.items()}
-        tmp["json"].write_text(json.dumps(_jsonable(graph), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp["json"].write_text(json.dumps(_jsonable(graph), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         flat = _flattened(graph)
         nx.write_graphml(flat, tmp["graphml"])
         nx.write_gexf(flat, tmp["gexf"])

@@ -60,8 +60,14 @@ WARNING_TEXT: dict[str, str] = {
 }
 
 
+_URL_PREFIX = "https://openalex.org/W"
+
+
 def try_work_id(value: str) -> str | None:
     """``W123`` for any OpenAlex work id form (URL, lowercase), else ``None``."""
+    digits = value[len(_URL_PREFIX):] if value.startswith(_URL_PREFIX) else ""
+    if 0 < len(digits) <= 12 and digits.isascii() and digits.isdigit() and digits[0] != "0":
+        return "W" + digits  # the form every record uses: no regex needed
     match = _WORK_ID.match(value.strip())
     return f"W{int(match.group(2))}" if match else None
 

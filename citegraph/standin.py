@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
-import contextlib
 import functools
-import gc
 import gzip
 import json
 import logging
@@ -45,6 +43,8 @@ from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from .bulk import gc_paused
 from urllib.parse import parse_qsl, unquote
 
 __all__ = ["FaultConfig", "RequestLog", "StandinServer", "WorkIndex", "load_works", "main"]
@@ -97,19 +97,6 @@ SORT_FIELDS = ("publication_year", "publication_date", "cited_by_count", "displa
 
 # ---------------------------------------------------------------------------- loading and ids
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Loading and indexing make millions of small containers and no cycles: the cyclic
-    collector would only rescan them again and again (about a third of the load time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_works(path: str | os.PathLike[str]) -> list[Work]:
     """Read OpenAlex work records, one JSON object per line, from ``.jsonl`` or ``.jsonl.gz``.
 
@@ -118,7 +105,7 @@ def load_works(path: str | os.PathLike[str]) -> list[Work]:
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     works = []
-    with opener(path, "rt", encoding="utf-8") as handle, _gc_paused():
+    with opener(path, "rt", encoding="utf-8") as handle, gc_paused():
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -219,7 +206,7 @@ class WorkIndex:
         self.by_year: dict[int, list[int]] = {}
         self.citing: dict[str, list[int]] = {}
         self.references: list[list[str]] = []
-        with _gc_paused():
+        with gc_paused():
             for pos, work in enumerate(self.works):
                 self._add(pos, work)
         self._words: dict[str, dict[str, list[int]]] | None = None
@@ -247,7 +234,7 @@ class WorkIndex:
         """Word (or stem) -> positions of the works whose title or abstract (``part``) has it."""
         with self._words_lock:
             if self._words is None:
-                with _gc_paused():
+                with gc_paused():
                     self._words = self._index_words()
         return self._words[f"{part}_{'stems' if stemmed else 'words'}"]
 

@@ -25,6 +25,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import networkx as nx
 
+from .bulk import gc_paused
 from .errors import TermError
 
 __all__ = [
@@ -422,6 +423,13 @@ def annotate_terms(G: nx.DiGraph, terms: str | Sequence[str] = ("pre-training",)
     listed = _as_terms(terms)
     matchers = [compile_term(term, regex=regex) for term in listed]
     counts = dict.fromkeys(USES, 0)
+    with gc_paused():
+        _annotate_nodes(G, matchers, counts)
+    G.graph["terms"] = [matcher.term for matcher in matchers]
+    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _annotate_nodes(G: nx.DiGraph, matchers: Sequence[TermMatcher], counts: dict[str, int]) -> None:
     for _, attrs in G.nodes(data=True):
         per_term = {}
         for matcher in matchers:
@@ -441,8 +449,6 @@ def annotate_terms(G: nx.DiGraph, terms: str | Sequence[str] = ("pre-training",)
         attrs["term_collocations"] = primary["collocations"]
         attrs["terms"] = per_term
         counts[primary["use"]] += 1
-    G.graph["terms"] = [matcher.term for matcher in matchers]
-    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 def term_record(attrs: Mapping[str, Any], term: str | None = None) -> dict[str, Any]:

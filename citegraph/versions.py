@@ -3,9 +3,9 @@
 OpenAlex often holds an arXiv preprint and its conference or journal version as separate works
 with different reference lists (DEFECTS.md item 8: SQuAD, Attention, BERT). Left apart, each
 carries only part of the paper's citations and references, and a chain through the paper can
-break. Two slim records are versions of one paper when their normalised titles are equal,
-their years differ by at most one, and their first authors' surnames agree (when both list
-authors). The published version is kept; the other's references are joined to it, and every
+break. Two slim records are versions of one paper when one is a preprint (type ``preprint``,
+an arXiv DOI or venue) and the other is not, their normalised titles are equal, their years
+differ by at most one, and their first authors' surnames agree (when both list authors). The published version is kept; the other's references are joined to it, and every
 reference to the other is redirected to it. No I/O.
 """
 
@@ -30,7 +30,14 @@ def _surname(record: Mapping[str, Any]) -> str | None:
     return normalize_title(parts[-1]) if parts else None
 
 
+def _is_preprint(record: Mapping[str, Any]) -> bool:
+    venue = str(record.get("venue") or "").casefold()
+    return record.get("type") == "preprint" or parse_arxiv_id(record.get("doi")) is not None or "arxiv" in venue
+
+
 def _same_paper(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    if _is_preprint(a) == _is_preprint(b):  # two articles (or two preprints) sharing a title are
+        return False                         # more often two papers than one: leave them apart
     if a.get("year") is None or b.get("year") is None or abs(a["year"] - b["year"]) > 1:
         return False
     first, second = _surname(a), _surname(b)
@@ -54,10 +61,6 @@ def find_versions(records: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
                 groups.append(group)
             remaining = [w for w in remaining if w not in group]
     return sorted(groups)
-
-
-def _is_preprint(record: Mapping[str, Any]) -> bool:
-    return record.get("type") == "preprint" or parse_arxiv_id(record.get("doi")) is not None
 
 
 def _keeper(group: list[str], records: Mapping[str, Mapping[str, Any]], prefer: set[str]) -> str:

@@ -25,10 +25,11 @@ def library(*records: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def test_versions_are_found_by_title_year_and_first_author() -> None:
     records = library(
         rec(1, TITLE, 2017, [3]), rec(2, TITLE.upper() + "!", 2018, [4], doi="10.48550/arxiv.1706.03762", kind="preprint"),
-        rec(5, TITLE, 2021, []),                     # same title, four years later: another paper
-        rec(6, TITLE, 2017, [], author="Someone Else"),  # same title and year, other first author
-        rec(7, "Deep learning", 2017, []), rec(8, "Deep learning", 2017, []),  # too short to tell
-        rec(9, TITLE, None, []),                     # no year: cannot be checked
+        rec(5, TITLE, 2021, [], kind="preprint"),     # same title, four years later: another paper
+        rec(6, TITLE, 2017, [], author="Someone Else", kind="preprint"),  # other first author
+        rec(7, "Deep learning", 2017, []), rec(8, "Deep learning", 2017, [], kind="preprint"),  # too short to tell
+        rec(9, TITLE, None, [], kind="preprint"),     # no year: cannot be checked
+        rec(10, TITLE, 2017, []),                     # a second article: two articles are not versions
     )
     assert find_versions(records) == [["W1", "W2"]]
 
