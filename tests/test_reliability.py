@@ -33,7 +33,7 @@ import diskcache
 import pytest
 from click.testing import CliRunner
 
-import citegraph.standin as standin_module
+import citegraph.standin.server as standin_server
 from citegraph.cli import EXIT_INTERRUPTED, main
 from citegraph.client import cache_info
 from citegraph.config import Settings
@@ -360,7 +360,7 @@ def _foreign_cache(ctx: Ctx) -> None:
 
 def _reject_searches(ctx: Ctx) -> None:
     """OpenAlex refusing a search filter with a 400, in its own format (an API change, say)."""
-    original = standin_module.answer
+    original = standin_server.answer
 
     def answer(index: Any, path: str, query: str) -> Answer:
         if "search" in query:
@@ -369,7 +369,7 @@ def _reject_searches(ctx: Ctx) -> None:
                                            "underscore or hyphenated versions of: " + ", ".join(["x.y"] * 200)})
         return original(index, path, query)
 
-    ctx.monkeypatch.setattr(standin_module, "answer", answer)
+    ctx.monkeypatch.setattr(standin_server, "answer", answer)  # what the server calls
 
 
 def _no_budget(ctx: Ctx) -> None:

@@ -1,0 +1,42 @@
+"""HTTP, retries, rate limit, cost and disk cache for the OpenAlex API; returns raw OpenAlex dicts.
+
+This package is the only place that imports ``requests`` and ``diskcache``. Everything it
+returns is plain JSON data exactly as OpenAlex sent it; turning records into citegraph's slim
+records is ``records.py``'s job.
+
+What it assumes about OpenAlex (see ``shared/docs/OPENALEX.md``):
+
+* Credentials travel as the ``api_key`` and ``mailto`` query parameters. Neither is part of a
+  cache key, and the key is scrubbed from every message, log line and cached body.
+* Singleton ``/works/{id}`` calls are free, list calls cost $0.0001, searches $0.001;
+  ``meta.cost_usd`` wins when the answer carries it.
+* A 429 with a short ``Retry-After`` is the per-second limit (sleep and retry); a long one is
+  the daily budget (stop: everything fetched so far is already cached).
+* Since January 2026 a merged id answers 404; lowercase and URL-form ids redirect, but the
+  client canonicalises ids itself so it rarely needs the redirect.
+
+Every response is written to the cache the moment it arrives, keyed by its canonical URL
+(API URL + path + sorted query, without credentials), so an interrupted crawl resumes where it
+stopped and ``--offline`` reruns it without the network.
+
+The package, one module per concern; :class:`OpenAlexClient` is assembled from the parts:
+
+* ``openalex``: :class:`OpenAlexClient` (settings, session, public API), ``ClientStats`` and
+  ``RequestEvent``.
+* ``urls``: work references, canonical URLs (the cache keys), URLs for the wire and messages.
+* ``cache``: opening the disk cache (refusing foreign, locked or corrupt ones), its entries,
+  ``cache_info`` and ``clear_cache``.
+* ``fetch``: cache or wire, batches on daemon worker threads, one GET with retries and backoff.
+* ``responses``: what an answer means: a parsed 200, its cost, a 429's wait, a 4xx's error.
+* ``ratelimit``: the request spacing shared by all threads.
+* ``scrub``: the API key out of logs and messages, messages on one line, records valid UTF-8.
+"""
+
+from __future__ import annotations
+
+from .cache import cache_info, clear_cache
+from .fetch import BATCH_SIZE, UNREACHABLE_ATTEMPTS
+from .openalex import ClientStats, OpenAlexClient, RequestEvent, log
+from .responses import PRICES_USD
+
+__all__ = ["OpenAlexClient", "ClientStats", "RequestEvent", "BATCH_SIZE", "cache_info", "clear_cache"]
