@@ -4,6 +4,7 @@ and end to end on the demo dataset (citegraph.analysis)."""
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from typing import Any
 
@@ -138,6 +139,101 @@ def test_cycles_are_condensed_without_crashing():
     table = main_path_table(G)
     assert table["in_cycle"].any() and set(table["citing"]) >= {"new"}
     assert main_path(nx.DiGraph()) == [] and main_path_table(nx.DiGraph()).empty
+
+
+@st.composite
+def small_digraphs(draw):
+    """Any small citation graph: cycles, self-citations and parallel paths allowed."""
+    n = draw(st.integers(min_value=2, max_value=8))
+    pairs = [(i, j) for i in range(n) for j in range(n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=3 * n, unique=True))
+    return nx.DiGraph([(f"n{i}", f"n{j}") for i, j in chosen])
+
+
+@settings(max_examples=60, deadline=None)
+@given(G=small_digraphs())
+def test_cycles_condense_to_the_path_counts_of_the_condensation(G):
+    C = nx.condensation(G)
+    comp = C.graph["mapping"]
+    through = {edge: 0 for edge in C.edges()}
+    paths = _all_paths(C)
+    for path in paths:
+        for edge in itertools.pairwise(path):
+            through[edge] += 1
+    weights = spc_weights(G)
+    assert weights == {(u, v): through[(comp[u], comp[v])] if comp[u] != comp[v] else 0 for u, v in G.edges()}
+    found = main_path(G)
+    assert all(G.has_edge(u, v) for u, v in itertools.pairwise(found))
+    if paths:
+        best = max(sum(through[e] for e in itertools.pairwise(p)) for p in paths)
+        assert sum(weights[e] for e in itertools.pairwise(found)) == best
+        assert C.in_degree(comp[found[0]]) == 0 and C.out_degree(comp[found[-1]]) == 0
+    else:
+        assert found == []
+    local = main_path(G, method="local")
+    assert all(G.has_edge(u, v) for u, v in itertools.pairwise(local)) and bool(local) == bool(paths)
+
+
+def test_works_whose_ids_share_a_hash():
+    G = nx.DiGraph([(-1, 0), (-2, 0), (0, 7)])  # hash(-1) == hash(-2) in CPython
+    assert spc_weights(G) == {(-1, 0): 1, (-2, 0): 1, (0, 7): 2}
+    assert main_path(G) == [-1, 0, 7]
+
+
+def exact_path_counts(G: nx.DiGraph) -> tuple[dict[tuple[str, str], int], int]:
+    """SPC of every citation of a DAG with Python integers (the reference for large counts)."""
+    order = list(nx.topological_sort(G))
+    up = {n: int(G.in_degree(n) == 0) for n in G}
+    for n in order:
+        for m in G.successors(n):
+            up[m] += up[n]
+    down: dict[str, int] = {}
+    for n in reversed(order):
+        down[n] = sum(down[m] for m in G.successors(n)) if G.out_degree(n) else 1
+    total = sum(down[n] for n in G if G.in_degree(n) == 0 and G.out_degree(n))
+    return {(u, v): up[u] * down[v] for u, v in G.edges()}, total
+
+
+def ladder(steps: int) -> nx.DiGraph:
+    """w(i) cites w(i-1) and w(i-2): path counts grow like Fibonacci numbers (~1.6^steps)."""
+    G = nx.DiGraph([("w0001", "w0000")])
+    for i in range(2, steps + 1):
+        G.add_edges_from([(f"w{i:04d}", f"w{i - 1:04d}"), (f"w{i:04d}", f"w{i - 2:04d}")])
+    return G
+
+
+@pytest.mark.parametrize("steps", [60, 120, 1600])  # totals ~10^12 (exact), ~10^25 (float), ~10^334 (logs)
+def test_large_path_counts_are_floats_with_accurate_shares(steps):
+    G = ladder(steps)
+    exact, total = exact_path_counts(G)
+    weights, shares = spc_weights(G), spc_weights(G, normalized=True)
+    if total < 2**53:
+        assert weights == exact and all(type(w) is int for w in weights.values())
+    for edge, value in exact.items():
+        assert shares[edge] == pytest.approx(value / total, rel=1e-9)
+        if value < 10**308:
+            assert weights[edge] == pytest.approx(value, rel=1e-12 if total < 1e300 else 1e-9)
+        else:  # beyond float range an SPC reads inf; its share is still right
+            assert weights[edge] == math.inf
+    table = main_path_table(G, k=3)
+    glob = table[table["kind"] == "global"]
+    assert glob["citing"].iloc[0] == f"w{steps:04d}" and glob["cited"].iloc[-1] == "w0000"
+    best = max(exact[e] for e in exact)
+    assert table["spc_share"].max() == pytest.approx(best / total, abs=1e-6)
+
+
+def test_ties_do_not_depend_on_the_order_of_references():
+    """With float counts (here ~10^25 paths) two works citing the same works must still tie, as
+    they did with exact integers: the smaller component wins whatever order the edges came in."""
+    G = ladder(120)
+    G.add_edges_from([("top", "a1"), ("top", "a2")])
+    G.add_edges_from(("a1", w) for w in ("w0119", "w0120", "w0115"))  # summed in this order, a1's
+    G.add_edges_from(("a2", w) for w in ("w0115", "w0119", "w0120"))  # count would be 1 ulp below a2's
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from(sorted(G.edges(), reverse=True))
+    assert main_path_table(G).equals(main_path_table(H))
+    assert main_path(G)[:2] == ["top", "a1"]
 
 
 # --- origin ---------------------------------------------------------------------------------
