@@ -330,6 +330,13 @@ class _Flow:
         return self.comp[self.citing], self.comp[self.cited]
 
     @cached_property
+    def cycle_citations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Citations by works on a cycle: citing work, its component, the cited component."""
+        from_cycle = np.isin(self.comp, list(self.cycles))[self.citing]
+        citing = self.citing[from_cycle]
+        return citing, self.comp[citing], self.comp[self.cited[from_cycle]]
+
+    @cached_property
     def share(self) -> np.ndarray:
         """SPC share of every condensed citation."""
         return self.counts.share(self.src, self.dst)
@@ -473,8 +480,8 @@ def _expand(flow: _Flow, path: Sequence[int]) -> list[int]:
         else:
             entries = members
         if i + 1 < len(path):
-            citing_comp, cited_comp = flow.citation_comps
-            exits = flow.citing[(citing_comp == c) & (cited_comp == path[i + 1])]
+            citing, citing_comp, cited_comp = flow.cycle_citations
+            exits = citing[(citing_comp == c) & (cited_comp == path[i + 1])]
         else:
             exits = members
         works.extend(_through_cycle(flow, members, entries, exits))
