@@ -205,6 +205,8 @@ class _Fetching:
                 with self._stats_lock:
                     self._stats.retries += 1
             self._limiter.wait(self._pause)
+            if worker and self._stop.is_set():  # Ctrl-C came while this worker waited for its slot
+                raise _Stopped()
             with self._stats_lock:
                 self._stats.requests += 1
                 self._stats.by_kind[kind] = self._stats.by_kind.get(kind, 0) + 1
