@@ -89,6 +89,16 @@ class StandinProcess:
         self.stop()
 
 
+def _served_run(standin: Any, seeds: Sequence[str], **crawl: Any) -> dict[str, Any]:
+    """One citegraph crawl on a freshly reset stand-in, with requests and dollars as the server counted them."""
+    standin.reset()
+    measured = _run_citegraph(standin.url, seeds, **crawl)
+    measured["served"] = _served(standin.log())
+    measured["requests"] = measured["served"]["requests"]
+    measured["cost_usd"] = measured["served"]["cost_usd"]
+    return measured
+
+
 def _served(log_body: dict[str, Any]) -> dict[str, Any]:
     """What the stand-in saw: requests, by kind and status, 429s, dollars charged."""
     summary = log_body["summary"]
@@ -171,24 +181,16 @@ def bench_dataset(name: str, data: Path, seeds: Sequence[str], *, depth: int, la
             progress(f"[crawl:{name}] stand-in at {standin.url} (up after {time.monotonic() - started:.1f}s)")
             runs = []
             for run in range(1, repeats + 1):
-                standin.reset()
-                measured = _run_citegraph(standin.url, seeds, depth=depth, rate=client_rate, max_works=max_works,
-                                          work_dir=work_dir / f"citegraph-{run}")
-                measured["served"] = _served(standin.log())
-                measured["requests"] = measured["served"]["requests"]
-                measured["cost_usd"] = measured["served"]["cost_usd"]
+                measured = _served_run(standin, seeds, depth=depth, rate=client_rate, max_works=max_works,
+                                       work_dir=work_dir / f"citegraph-{run}")
                 runs.append(measured)
                 progress(f"[crawl:{name}] citegraph run {run}/{repeats}: {measured['requests']} requests "
                          f"({measured['served']['rate_limited']} answered 429), {measured['crawl_s']}s crawl, "
                          f"{measured['total_s']}s with graph files, ${measured['cost_usd']}")
             extras = {}
             for label, texts in (extra_seeds or {}).items():
-                standin.reset()
-                extra = _run_citegraph(standin.url, texts, depth=depth, rate=client_rate, max_works=max_works,
-                                       work_dir=work_dir / f"citegraph-{label}")
-                extra["served"] = _served(standin.log())
-                extra["requests"] = extra["served"]["requests"]
-                extra["cost_usd"] = extra["served"]["cost_usd"]
+                extra = _served_run(standin, texts, depth=depth, rate=client_rate, max_works=max_works,
+                                    work_dir=work_dir / f"citegraph-{label}")
                 extra["seeds"] = list(texts)
                 extras[label] = extra
                 progress(f"[crawl:{name}] citegraph with seeds {' '.join(texts)}: {extra['requests']} requests "
