@@ -2,7 +2,7 @@
 
 Each size runs in a fresh subprocess (``python -m benchmarks.analysis_scaling --child N``), so
 its peak RSS (``ru_maxrss``) is its own, a crash or a memory limit cannot take the benchmark
-down, and a timeout can stop it. The child generates synthetic works (``citegraph.synthetic``,
+down, and a timeout can stop it. The child generates synthetic works (``benchmarks.synthetic``,
 not timed), then times, per stage:
 
 * ``slim``: ``records.slim_record`` on every raw record (what the crawler does per response);
@@ -58,7 +58,7 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
     from citegraph.analysis import analyze
     from citegraph.graph import build_graph
     from citegraph.records import slim_record
-    from citegraph.synthetic import SyntheticDataset
+    from benchmarks.synthetic import SyntheticDataset
 
     baseline = _status_mb("VmRSS")
     clock = time.perf_counter

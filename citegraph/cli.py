@@ -158,7 +158,7 @@ def main(verbose: int) -> None:
               "crawl meets (same title, year ± 1, first author). Default on; --no-merge-versions keeps them apart.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
 @click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
-@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Works served by --demo [default: the bundled demo corpus].")
 @click.option("--analyze", "analyze_after", is_flag=True, help="Also run `citegraph analyze` on the result.")
 @click.option("--html", "html_after", is_flag=True, help="Also write the interactive graph.html.")
 @term_options

@@ -42,7 +42,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from .errors import OutputError
-from .records import WARNING_TEXT
+from .records import WARNING_TEXT, is_synthetic_id
 
 __all__ = ["render_html", "select_nodes", "year_layout", "DEFAULT_MAX_NODES", "TERM_USES", "TERM_COLOURS"]
 
@@ -345,7 +345,7 @@ WORK_DEFAULTS: dict[str, Any] = {
     "cited_by_count": None, "doi": "", "arxiv_id": "", "abstract": "", "term_use": "unknown",
     "term_forms": [], "term_snippet": "", "term_collocations": [], "terms": {}, "is_seed": False, "seed_name": "",
     "depth": None, "on_chain": False, "on_main_path": False, "is_earliest_adopter": False,
-    "warnings": [], "label": "",
+    "warnings": [], "label": "", "synthetic_id": False,
 }
 
 
@@ -390,6 +390,7 @@ def _work(attrs: Mapping[str, Any]) -> dict[str, Any]:
         "is_earliest_adopter": _flag(attrs, "is_earliest_adopter"),
         "warnings": _strings(attrs.get("warnings")),
         "label": _short_label(attrs),
+        "synthetic_id": is_synthetic_id(str(attrs.get("id") or "")),
     }
     return {key: value for key, value in work.items() if value != WORK_DEFAULTS[key]}
 

@@ -54,19 +54,20 @@ def check_writable(directory: Path, what: str = "--out") -> None:
         raise OutputError(f"cannot write to {what} directory {directory}: {exc.strerror or exc}") from exc
 
 
+#: The demo corpus the package ships (converted from Semantic Scholar-derived notes; see its README).
+BUNDLED_DEMO = Path(__file__).resolve().parent / "data" / "demo" / "works.jsonl.gz"
+
+
 def demo_data_path(explicit: Path | None = None) -> Path:
-    """The demo dataset: ``explicit``, ``$CITEGRAPH_DEMO_DATA``, or ``../shared/data/demo/works.jsonl``."""
-    if explicit is not None and not Path(explicit).is_file():
-        raise InputError(f"--demo-data {explicit} is not a file; pass the demo works.jsonl (or leave it out)")
-    candidates = [explicit] if explicit else []
-    if os.environ.get("CITEGRAPH_DEMO_DATA"):
-        candidates.append(Path(os.environ["CITEGRAPH_DEMO_DATA"]))
-    here = Path(__file__).resolve().parent.parent
-    candidates += [Path.cwd().parent / "shared/data/demo/works.jsonl", here.parent / "shared/data/demo/works.jsonl"]
-    for candidate in candidates:
-        if candidate and candidate.is_file():
-            return candidate
-    raise InputError("demo dataset not found; pass --demo-data PATH/works.jsonl or set CITEGRAPH_DEMO_DATA")
+    """The demo dataset: ``explicit`` (``--demo-data``), ``$CITEGRAPH_DEMO_DATA``, or the bundled corpus."""
+    for candidate, what in ((explicit, "--demo-data"), (os.environ.get("CITEGRAPH_DEMO_DATA"), "CITEGRAPH_DEMO_DATA")):
+        if candidate:
+            if not Path(candidate).is_file():
+                raise InputError(f"{what} {candidate} is not a file; pass a works.jsonl[.gz] (or leave it out for the bundled demo)")
+            return Path(candidate)
+    if not BUNDLED_DEMO.is_file():  # only a broken install gets here
+        raise InputError(f"the bundled demo corpus {BUNDLED_DEMO} is missing; reinstall citegraph or pass --demo-data PATH")
+    return BUNDLED_DEMO
 
 
 @contextmanager

@@ -83,6 +83,16 @@ def work_id(value: str) -> str:
     return short
 
 
+#: Ids from here up are never issued by OpenAlex (its ids run W1… to W4… in 2026): the demo
+#: corpus's synthetic ids are ``W9`` + 9 digits and the benchmarks' ``W8`` + 9 digits.
+SYNTHETIC_ID_FLOOR = 8_000_000_000
+
+
+def is_synthetic_id(short_id: str) -> bool:
+    """True for an id in the synthetic ranges, which must never be linked to openalex.org."""
+    return short_id[1:].isdigit() and int(short_id[1:]) >= SYNTHETIC_ID_FLOOR
+
+
 def normalize_doi(value: str | None) -> str | None:
     """Bare lowercase DOI (``10.18653/v1/n19-1423``) from bare, ``doi:`` or URL forms; else ``None``."""
     if not value:

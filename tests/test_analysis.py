@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from conftest import build_demo_graph
+from helpers import build_demo_graph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.floor import bfs_levels, crawl_floor, read_references
 from citegraph.records import slim_record
-from citegraph.synthetic import ID_BASE, SyntheticDataset, generate_works, synthetic_seeds, write_works
+from benchmarks.synthetic import ID_BASE, SyntheticDataset, generate_works, synthetic_seeds, write_works
 from citegraph.terms import compile_term, term_hits
 
 REPO = Path(__file__).resolve().parents[1]

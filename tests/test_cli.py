@@ -113,3 +113,25 @@ def test_analyze_with_online_counts_asks_group_by(standin_factory, tiny_works, t
     assert result.exit_code == 0, result.output
     assert server.log.count(kind="group_by") >= 2
     assert (out / "online.csv").is_file()
+
+
+def _commands(group: "click.Group", prefix: tuple[str, ...] = ()) -> "Iterator[tuple[tuple[str, ...], click.Command]]":
+    import click
+
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_readme_documents_every_option_of_every_command() -> None:
+    """The README's option table stays true: each option of each command is named in its row."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Every option"):readme.index("## What happens when")]
+    missing = []
+    for path, command in _commands(main):
+        for param in command.params:
+            for flag in [*param.opts, *param.secondary_opts]:
+                if flag.startswith("--") and flag != "--help" and f"`{flag}" not in table and f"/ {flag}`" not in table:
+                    missing.append(f"{' '.join(path)} {flag}")
+    assert missing == []

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 import pytest
-from conftest import build_demo_graph
+from helpers import build_demo_graph
 
 from citegraph.errors import OutputError
 from citegraph.html import render_html, select_nodes, year_layout
@@ -502,8 +502,12 @@ def test_markup_in_records_is_shown_as_text(browser: Any, small_page: Path) -> N
     browser.save_screenshot(str(ARTIFACTS / "graph_small_markup.png"))
 
 
+def _panel_links(browser: Any) -> list[str]:
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#details-body a')).map(function (a) { return a.href; })")
+
+
 @pytest.mark.browser
-@pytest.mark.shared
 def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
     page = render_html(demo_graph, tmp_path_factory.mktemp("demo") / "graph.html")
     seconds = _open(browser, page)
@@ -515,6 +519,11 @@ def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_f
     _click_node(browser, "W2963341956")  # BERT
     assert _wait(browser, "return citegraph.selected === 'W2963341956'")
     assert "BERT" in browser.find_element("id", "details-body").text
+    assert "https://openalex.org/W2963341956" in _panel_links(browser)  # a real OpenAlex id
+    browser.execute_script("citegraph.selectWork('W9425100365', false)")  # GPT-1: synthetic in the demo
+    assert _wait(browser, "return citegraph.selected === 'W9425100365'")
+    assert not any("openalex.org" in href for href in _panel_links(browser))
+    assert "W9425100365" in browser.find_element("id", "details-body").text
     ARTIFACTS.mkdir(exist_ok=True)
     _park_mouse(browser)
     browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
@@ -531,7 +540,6 @@ def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_f
 
 
 @pytest.mark.browser
-@pytest.mark.shared
 def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
     kept, hidden = select_nodes(demo_graph, 300)
     page = render_html(demo_graph, tmp_path_factory.mktemp("limit") / "graph.html", max_nodes=300)
@@ -546,3 +554,38 @@ def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_pat
     assert f"{total - 300:,} more works not drawn" in browser.find_element("id", "counts").text
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "graph_demo_limit300.png"))
+
+
+@pytest.mark.browser
+def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph, tmp_path: Path) -> None:
+    """The README's two pictures, taken from the demo run's own explorer and report.
+
+    Always written to ``tests/artifacts``; ``CITEGRAPH_UPDATE_DOCS=1`` also refreshes
+    ``docs/explorer.png`` and ``docs/report.png`` (then commit them).
+    """
+    from citegraph.pipeline import analyze_graph, render_graph
+
+    analyze_graph(demo_graph, tmp_path)
+    page = render_graph(demo_graph, tmp_path / "graph.html")
+    browser.set_window_size(1280, 800)
+    try:
+        _open(browser, page)
+        assert _console_problems(browser) == []
+        _park_mouse(browser)
+        browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
+        time.sleep(0.6)  # the fit animation
+        ARTIFACTS.mkdir(exist_ok=True)
+        shots = {"explorer.png": ARTIFACTS / "readme_explorer.png", "report.png": ARTIFACTS / "readme_report.png"}
+        browser.save_screenshot(str(shots["explorer.png"]))
+        browser.get((tmp_path / "report.html").resolve().as_uri())
+        assert "pre-training" in browser.find_element("tag name", "h1").text + browser.find_element("tag name", "body").text[:2000]
+        browser.save_screenshot(str(shots["report.png"]))
+    finally:
+        browser.set_window_size(1600, 1000)
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for name, shot in shots.items():
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("CITEGRAPH_UPDATE_DOCS") == "1":
+            docs.mkdir(exist_ok=True)
+            (docs / name).write_bytes(shot.read_bytes())
+        assert (docs / name).is_file(), f"docs/{name} (shown in the README) is missing: rerun with CITEGRAPH_UPDATE_DOCS=1"

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citegraph.errors import InputError
+from helpers import read_jsonl
 from citegraph.records import (
     looks_like_citation_line,
     normalize_doi,
@@ -132,7 +133,7 @@ def test_slim_record_drops_self_citations_and_repeats() -> None:
     assert "empty_title" in record["warnings"] and "no_abstract" in record["warnings"]
 
 
-# --- real OpenAlex records (../shared/data/openalex), skipped when absent ---------------------------
+# --- real OpenAlex records (tests/fixtures/openalex, see its PROVENANCE.md) ------------------------
 
 def test_bert_real_record_defects_are_flagged(lineage_records: dict[str, dict]) -> None:
     bert = slim_record(lineage_records["W2963341956"])
@@ -151,10 +152,9 @@ def test_empty_reference_lists_are_flagged(lineage_records: dict[str, dict]) -> 
 
 
 def test_bert_title_null_and_empty_versions(openalex_dir) -> None:
-    path = openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl"
     titles = set()
-    for line in path.read_text().splitlines():
-        work = json.loads(line)["work"]
+    for capture in read_jsonl(openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl.gz"):
+        work = capture["work"]
         titles.add(work.get("title"))
         assert slim_record(work)["title"] == ""
         assert "empty_title" in slim_record(work)["warnings"]
@@ -171,3 +171,10 @@ def test_every_recorded_record_slims_without_error(openalex_dir) -> None:
     for record in records:
         assert record["id"].startswith("W")
         assert all(ref.startswith("W") and ref != record["id"] for ref in record["references"])
+
+
+def test_synthetic_id_ranges_are_never_openalex_ids() -> None:
+    from citegraph.records import is_synthetic_id
+
+    assert is_synthetic_id("W9425100365") and is_synthetic_id("W8000000042")  # demo GPT-1, benchmark work
+    assert not is_synthetic_id("W2963341956") and not is_synthetic_id("W4385245566") and not is_synthetic_id("W1")

@@ -2,7 +2,7 @@
 direct scans of the data) and misbehaves on demand, reproducibly.
 
 Real HTTP on 127.0.0.1 throughout. Tests on the tiny hand-built dataset always run; tests on
-the demo dataset and the recorded responses skip when ``../shared`` is absent.
+the bundled demo corpus and the recorded responses (tests/fixtures/openalex) always run too.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import requests
 from citegraph.standin import SELECT_FIELDS, FaultConfig, StandinServer, load_works
 
 REPO = Path(__file__).resolve().parents[1]
-shared = pytest.mark.shared
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -72,7 +71,8 @@ def short(work_id: str) -> str:
 
 
 def recorded(openalex_dir: Path, name: str) -> dict[str, Any]:
-    return json.loads((openalex_dir / "raw_responses" / name).read_text())
+    with gzip.open(openalex_dir / "raw_responses" / f"{name}.gz", "rt", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @pytest.fixture
@@ -444,14 +444,12 @@ def test_one_hundred_thousand_records_load_and_answer(tmp_path: Path) -> None:
         assert ids(body) == citing
 
 
-# ---------------------------------------------------------------------------- demo data (shared)
+# ---------------------------------------------------------------------------- the bundled demo corpus
 
-@shared
 def test_load_works_reads_the_demo_dataset(demo_works_path: Path, demo_works: list[dict[str, Any]]) -> None:
     assert load_works(demo_works_path) == demo_works and len(demo_works) == 13_732
 
 
-@shared
 @pytest.mark.parametrize("seed", ["W2963341956", "W9425100365", "W9937203161", "W2153579005"])
 def test_citation_filters_equal_a_direct_scan(standin_factory: Any, demo_works: list[dict[str, Any]],
                                               seed: str) -> None:
@@ -465,7 +463,6 @@ def test_citation_filters_equal_a_direct_scan(standin_factory: Any, demo_works: 
     assert {short(r["id"]) for r in all_pages(server.url, filter=f"cited_by:{seed}", per_page=100)} == references
 
 
-@shared
 def test_openalex_filter_takes_100_values_not_101(standin_factory: Any, demo_works: list[dict[str, Any]]) -> None:
     server = standin_factory(demo_works)
     wanted = [short(w["id"]) for w in demo_works[:101]]
@@ -475,7 +472,6 @@ def test_openalex_filter_takes_100_values_not_101(standin_factory: Any, demo_wor
     assert status == 400 and "100" in body["message"]
 
 
-@shared
 def test_cursor_paging_over_a_large_result_matches_the_data(standin_factory: Any,
                                                            demo_works: list[dict[str, Any]]) -> None:
     server = standin_factory(demo_works)
@@ -487,7 +483,6 @@ def test_cursor_paging_over_a_large_result_matches_the_data(standin_factory: Any
     assert len(everything) == len({r["id"] for r in everything}) == len(demo_works)
 
 
-@shared
 @pytest.mark.parametrize("flt", ["publication_year:2018", "publication_year:2010-2015",
                                  "from_publication_date:2019-01-01", "to_publication_date:1999-12-31"])
 def test_year_and_date_filters_equal_a_direct_count(standin_factory: Any, demo_works: list[dict[str, Any]],
@@ -503,7 +498,6 @@ def test_year_and_date_filters_equal_a_direct_count(standin_factory: Any, demo_w
     assert get_json(server.url, "/works", filter=flt)[1]["meta"]["count"] == expected
 
 
-@shared
 @pytest.mark.parametrize("field", ["publication_year", "type"])
 def test_group_by_counts_equal_a_direct_count(standin_factory: Any, demo_works: list[dict[str, Any]],
                                               field: str) -> None:
@@ -518,7 +512,6 @@ def test_group_by_counts_equal_a_direct_count(standin_factory: Any, demo_works: 
     assert counts == sorted(counts, reverse=True)
 
 
-@shared
 def test_term_search_matches_a_direct_regex_scan(standin_factory: Any, demo_works: list[dict[str, Any]]) -> None:
     import re
 
@@ -532,7 +525,6 @@ def test_term_search_matches_a_direct_regex_scan(standin_factory: Any, demo_work
     assert len(direct) == 94  # demo README: 53 with a year + 41 title-only
 
 
-@shared
 def test_a_100_id_batch_answers_in_one_request(standin_factory: Any, demo_works: list[dict[str, Any]]) -> None:
     server = standin_factory(demo_works)
     wanted = [short(w["id"]) for w in demo_works[5000:5100]]
@@ -543,9 +535,8 @@ def test_a_100_id_batch_answers_in_one_request(standin_factory: Any, demo_works:
     assert server.log.ids_requested == 100 and server.log.count() == 1
 
 
-# ---------------------------------------------------------------------------- recorded responses (shared)
+# ------------------------------------------------------------- recorded responses (tests/fixtures)
 
-@shared
 def test_list_response_shape_matches_a_recorded_one(standin_factory: Any, openalex_dir: Path) -> None:
     real = recorded(openalex_dir, "openalex_filter_cites_W3046863325_W3045921891_2026-04-30.json")
     server = standin_factory()
@@ -556,7 +547,6 @@ def test_list_response_shape_matches_a_recorded_one(standin_factory: Any, openal
     assert list(paged["meta"]) == list(real["meta"]) and paged["meta"]["page"] == 1
 
 
-@shared
 def test_group_by_shape_matches_a_recorded_one(standin_factory: Any, openalex_dir: Path) -> None:
     real = recorded(openalex_dir, "format_example_group_by_type_title_and_abstract.search_biodiversity_2026-03-02.json")
     server = standin_factory()
@@ -569,7 +559,6 @@ def test_group_by_shape_matches_a_recorded_one(standin_factory: Any, openalex_di
     assert ours["meta"]["cost_usd"] == 0.001  # a search filter makes it a search call
 
 
-@shared
 def test_400_bodies_match_the_recorded_ones(standin_factory: Any, tiny_works: list[dict[str, Any]],
                                             openalex_dir: Path) -> None:
     server = standin_factory(tiny_works)
@@ -589,7 +578,6 @@ def test_400_bodies_match_the_recorded_ones(standin_factory: Any, tiny_works: li
     assert SELECT_FIELDS == real_select["message"].split("are: ")[1].rstrip(".").split(", ")
 
 
-@shared
 def test_citation_filters_agree_with_recorded_real_answers(standin_factory: Any, openalex_dir: Path) -> None:
     """Served over the 750 real records, the stand-in returns every work the real API did.
 
@@ -607,7 +595,6 @@ def test_citation_filters_agree_with_recorded_real_answers(standin_factory: Any,
         assert real <= ours and len(ours - real) <= 2, name
 
 
-@shared
 def test_group_by_a_nested_id_counts_and_names_like_openalex(standin_factory: Any, openalex_dir: Path) -> None:
     works = load_works(openalex_dir / "openalex_works_all.jsonl.gz")
     server = standin_factory(works)
