@@ -7,7 +7,7 @@ not timed), then times, per stage:
 
 * ``slim``: ``records.slim_record`` on every raw record (what the crawler does per response);
 * ``build_graph``: ``graph.build_graph`` over the slim records (the records are dropped after);
-* ``terms``: ``terms.annotate_terms`` (as run inside ``analysis.analyze``);
+* ``terms``: ``terms.term_uses`` (as run inside ``analysis.analyze``);
 * ``analysis``: the rest of ``analysis.analyze`` — origin (earliest adopters, adoption chains),
   spread (adoption by year, spelling, collocations, mediation, bursts), main path, RPYS —
   split by ``Analysis.timings``; ``analysis_other`` is what ``analyze`` does outside its timers.

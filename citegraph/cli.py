@@ -197,12 +197,15 @@ def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, ma
         report = run_crawl(settings, seeds, out_dir, options=options, merge_versions=merge_versions,
                            on_progress=_progress_printer(quiet))
         click.echo(_format_summary(report.summary, out_dir))
+        done = None
         if analyze_after:
             done = analyze_graph(report.graph, out_dir, terms=terms, regex=regex,
                                  settings=settings if online_counts else None)
             click.echo(_format_analysis(done))
     if html_after:
-        click.echo(f"explorer: {render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex)}")
+        page = render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex,
+                            analysis=done.analysis if done else None)
+        click.echo(f"explorer: {page}")
 
 
 def _slug(text: str) -> str:

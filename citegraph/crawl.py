@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import InputError
 from .records import slim_record
+from .versions import Aliases, redirect_references
 
 __all__ = ["CrawlOptions", "CrawlResult", "crawl", "DIRECTIONS", "MAX_DEPTH", "MAX_WORKS"]
 
@@ -65,14 +66,10 @@ class CrawlResult:
         return self.skipped_by_budget > 0
 
 
-def _slim_with_aliases(raw: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+def _slim_with_aliases(raw: Mapping[str, Any], aliases: Aliases) -> dict[str, Any]:
     """Slim record whose references to a merged twin point at the seed it was merged into."""
     record = slim_record(raw)
-    if aliases:
-        own = record["id"]
-        refs = (aliases.get(ref, ref) for ref in record["references"])
-        record["references"] = [ref for ref in dict.fromkeys(refs) if ref != own]
-    return record
+    return redirect_references(record, aliases) if aliases else record
 
 
 def _prioritised(candidates: list[str], wanted_by: Counter[str], room: int) -> tuple[list[str], int]:
@@ -179,11 +176,9 @@ class _Crawl:
 
     def _drop_alias_references(self) -> None:
         """Point references at merged ids to the work they were merged into."""
-        if not self.aliases:
-            return
-        for record in self.result.records.values():
-            refs = (self.aliases.get(ref, ref) for ref in record["references"])
-            record["references"] = [ref for ref in dict.fromkeys(refs) if ref != record["id"]]
+        if self.aliases:
+            self.result.records = {work: redirect_references(record, self.aliases)
+                                   for work, record in self.result.records.items()}
 
 
 def crawl(seeds: Sequence[Any], fetch_works: FetchWorks, *, options: CrawlOptions = CrawlOptions(),

@@ -146,18 +146,22 @@ def _write_csvs(graph: nx.DiGraph, nodes_path: Path, edges_path: Path) -> None:
             writer.writerow([u, v, *("" if (x := _flat(attrs.get(k))) is None else x for k in edge_keys)])
 
 
-def save_graph(graph: nx.DiGraph, out_dir: Path | str) -> dict[str, Path]:
+def save_graph(graph: nx.DiGraph, out_dir: Path | str, *, lossless: bool = True) -> dict[str, Path]:
     """Write ``graph.json``, ``graph.graphml``, ``graph.gexf``, ``nodes.csv``, ``edges.csv``.
 
-    Each file is written to a temporary name and renamed, so an interrupted save never
-    leaves a half-written graph behind.
+    ``lossless=False`` leaves ``graph.json`` out: the analysis writes the exports with term
+    use joined in, but ``graph.json`` stays the crawl's. Each file is written to a temporary
+    name and renamed, so an interrupted save never leaves a half-written graph behind.
     """
     out = Path(out_dir)
     paths = graph_files(out)
+    if not lossless:
+        del paths["json"]
     try:
         out.mkdir(parents=True, exist_ok=True)
         tmp = {name: path.with_name(path.name + ".tmp") for name, path in paths.items()}
-        tmp["json"].write_text(json.dumps(_jsonable(graph), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        if lossless:
+            tmp["json"].write_text(json.dumps(_jsonable(graph), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         flat = _flattened(graph)
         nx.write_graphml(flat, tmp["graphml"])
         nx.write_gexf(flat, tmp["gexf"])
@@ -178,7 +182,26 @@ def load_graph(path: Path | str) -> nx.DiGraph:
         raise GraphNotFoundError(f"no crawled graph at {source}; run `citegraph crawl --out {source.parent}` first")
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
-        return nx.node_link_graph(data, directed=True, edges="edges", name=_NODE_KEY)
-    except (ValueError, KeyError, TypeError) as exc:
+        graph = nx.node_link_graph(data, directed=True, edges="edges", name=_NODE_KEY)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise GraphNotFoundError(f"{source} is not a citegraph graph ({exc.__class__.__name__}); recrawl into it") from exc
+    return _without_derived(graph)
+
+
+#: Attributes that older versions wrote into graph.json after an analysis. They are derived
+#: (term use, highlights), so they are dropped on load and always computed afresh.
+DERIVED_NODE_ATTRIBUTES = ("term_use", "term_forms", "term_snippet", "term_collocations", "terms",
+                           "is_earliest_adopter", "on_chain", "on_main_path")
+DERIVED_EDGE_ATTRIBUTES = ("on_chain", "on_main_path")
+
+
+def _without_derived(graph: nx.DiGraph) -> nx.DiGraph:
+    for _, attrs in graph.nodes(data=True):
+        for key in DERIVED_NODE_ATTRIBUTES:
+            attrs.pop(key, None)
+    for _, _, attrs in graph.edges(data=True):
+        for key in DERIVED_EDGE_ATTRIBUTES:
+            attrs.pop(key, None)
+    graph.graph.pop("terms", None)
+    return graph
 

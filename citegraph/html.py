@@ -9,9 +9,11 @@ bootstrap from a CDN, so it is not used); the page script is ``assets/explorer.j
 
 Assumptions and guarantees:
 
-* The graph is citegraph's ``nx.DiGraph`` (edge citing -> cited, node attributes from
-  ``notes/SCHEMA.md``). Annotation is optional: a node without ``term_use`` counts as
-  ``"unknown"``, a missing highlight attribute as ``False``.
+* The graph is citegraph's ``nx.DiGraph`` (edge citing -> cited, node attributes as
+  ``citegraph.model`` documents them). Term use and highlights are passed in as values
+  (:class:`~citegraph.terms.TermUses`, :class:`~citegraph.analysis.Highlights`) and joined to
+  the works in a copy (:func:`~citegraph.analysis.highlights.export_view`); without them every
+  work shows as term use "unknown" and nothing is highlighted.
 * **Offline**: vis-network is inlined from pyvis's own package data; pyvis's stock template
   (which links bootstrap from a CDN) is not used. A Content-Security-Policy allows only the
   page's own inline scripts (by hash), so the page cannot fetch anything, and inline event
@@ -41,15 +43,17 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 from markupsafe import Markup
 
+from .analysis.highlights import Highlights, export_view
 from .errors import OutputError
 from .records import WARNING_TEXT, is_synthetic_id
+from .terms import USES, TermUses
 
 __all__ = ["render_html", "select_nodes", "year_layout", "DEFAULT_MAX_NODES", "TERM_USES", "TERM_COLOURS"]
 
 DEFAULT_MAX_NODES = 2000
 
 #: Term-use categories in legend order, and their fill colours (Okabe-Ito, colour-blind safe).
-TERM_USES: tuple[str, ...] = ("title", "abstract", "no", "unknown")
+TERM_USES: tuple[str, ...] = USES
 TERM_COLOURS: dict[str, str] = {
     "title": "#D55E00",
     "abstract": "#E69F00",
@@ -551,19 +555,23 @@ def render_html(
     G: nx.DiGraph,
     out_path: Path | str,
     *,
+    uses: TermUses | None = None,
+    marks: Highlights | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str | None = None,
 ) -> Path:
     """Write the explorer for ``G`` to ``out_path`` and return the file written.
 
     ``out_path`` is the HTML file, or a directory to hold ``graph.html`` (any path not ending
-    in ``.html``/``.htm``; it is created). ``G`` should already carry term use and highlights (``annotate_terms``, ``highlight``);
-    without them nodes show as term use "unknown" and nothing is highlighted. Above
-    ``max_nodes`` works, :func:`select_nodes` decides what is drawn. Raises
-    :class:`OutputError` when the file cannot be written.
+    in ``.html``/``.htm``; it is created). ``uses`` colours the works by term use and ``marks``
+    outlines the earliest adopters, chains and main path; without them every work shows as
+    term use "unknown" and nothing is highlighted. ``G`` is not modified. Above ``max_nodes``
+    works, :func:`select_nodes` decides what is drawn. Raises :class:`OutputError` when the
+    file cannot be written.
     """
     from pyvis.network import Network
 
+    G = export_view(G, uses, marks)
     out = Path(out_path)
     if out.is_dir() or out.suffix.lower() not in {".html", ".htm"}:
         out = out / "graph.html"

@@ -10,7 +10,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -24,7 +24,7 @@ from .errors import InputError, OutputError
 from .graph import build_graph, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
-from .versions import merge_versions
+from .versions import merge_crawled_twins
 
 __all__ = [
     "CrawlReport", "AnalysisReport", "run_crawl", "run_analysis", "analyze_graph", "run_render", "render_graph",
@@ -119,15 +119,12 @@ def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSe
     }
 
 
-def _merge_twins_in_graph(result: CrawlResult) -> None:
-    """Join preprint/published twins the crawl reached (``versions.merge_versions``), in place."""
-    merged, aliases = merge_versions(result.records, prefer=set(result.seeds))
+def _with_twins_merged(result: CrawlResult) -> CrawlResult:
+    """The crawl's result with the preprint/published twins it met joined (``versions``)."""
+    records, depths, aliases = merge_crawled_twins(result.records, result.depths, prefer=set(result.seeds))
     if not aliases:
-        return
-    for twin, kept in aliases.items():
-        result.depths[kept] = min(result.depths[kept], result.depths.pop(twin))
-    result.records = merged
-    result.merged_versions = dict(sorted(aliases.items()))
+        return result
+    return replace(result, records=records, depths=depths, merged_versions=aliases)
 
 
 def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
@@ -147,7 +144,7 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
         result = crawl(seeds, client.get_works, options=options, fetch_citing=citing, on_progress=notify)
         stats = client.stats.as_dict()
     if merge_versions is not False:
-        _merge_twins_in_graph(result)
+        result = _with_twins_merged(result)
     # What the crawl found wrong travels with the graph, so the report can say it too.
     crawl_info = {"direction": options.direction, "depth": options.depth, "dangling_refs": len(result.dangling),
                   "seed_warnings": _seed_warnings(seeds)}
@@ -188,22 +185,25 @@ def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progres
 
 @dataclass
 class AnalysisReport:
-    """What one analysis produced: the annotated graph, the analysis and the files written."""
+    """What one analysis produced: the graph it read, the analysis, its highlights and the files written."""
 
     graph: nx.DiGraph
     analysis: Any
+    highlights: Any
     paths: dict[str, Path]
 
 
 def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("pre-training",), regex: bool = False,
                   settings: Settings | None = None) -> AnalysisReport:
-    """Annotate term use, run every analysis, write the report and CSVs, and re-save the graph
-    so its exports (``nodes.csv``, GEXF) carry term use and highlights too.
+    """Run every analysis, write the report and CSVs, and the exports (``nodes.csv``, GEXF,
+    GraphML) with term use and highlights joined in. ``graph`` is only read, and the crawl's
+    ``graph.json`` is left as the crawl wrote it.
 
     ``settings`` (when given) lets the analysis ask OpenAlex for counts beyond the graph
     (``group_by=publication_year`` searches, cached and priced like every response).
     """
-    from .analysis import analyze, highlight
+    from .analysis import analyze, highlights
+    from .analysis.highlights import export_view
     from .report import write_report
 
     check_writable(out_dir)
@@ -212,10 +212,10 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("
     else:
         with OpenAlexClient(settings) as client:
             analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
-    highlight(graph, analysis=analysis)
+    marks = highlights(graph, analysis.uses, analysis=analysis)
     paths = write_report(graph, analysis, out_dir)
-    paths.update(save_graph(graph, out_dir))
-    return AnalysisReport(graph, analysis, paths)
+    paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False))
+    return AnalysisReport(graph, analysis, marks, paths)
 
 
 def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequence[str] = ("pre-training",),
@@ -226,14 +226,19 @@ def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequenc
 
 
 def render_graph(graph: nx.DiGraph, out: Path, *, max_nodes: int = 2000, terms: Sequence[str] = ("pre-training",),
-                 regex: bool = False) -> Path:
-    """Write the interactive ``graph.html``; term use and highlights are computed when missing."""
-    from .analysis import highlight
+                 regex: bool = False, analysis: Any = None) -> Path:
+    """Write the interactive ``graph.html`` for ``terms``: their use and the highlights are
+    computed from the graph now (or taken from ``analysis`` when it was made for the same
+    terms), so the page always shows the terms asked for."""
+    from .analysis import highlights
     from .html import render_html
+    from .terms import compile_terms, term_uses
 
-    if any("on_chain" not in attrs for _, attrs in graph.nodes(data=True)):
-        highlight(graph, terms=terms, regex=regex)
-    return render_html(graph, out, max_nodes=max_nodes)
+    uses = analysis.uses if analysis is not None and analysis.uses.terms == list(terms) else None
+    if uses is None:
+        uses = term_uses(graph, compile_terms(terms, regex=regex))
+    marks = highlights(graph, uses, analysis=analysis)
+    return render_html(graph, out, uses=uses, marks=marks, max_nodes=max_nodes)
 
 
 def run_render(graph_dir: Path, *, out: Path | None = None, max_nodes: int = 2000,

@@ -11,9 +11,10 @@ real abstract, its abstract. A work whose abstract is missing or is really a cit
 (``has_abstract`` False: BERT W2963341956, DEFECTS.md item 2) and whose title does not match
 is ``"unknown"``, never ``"no"``: its text was simply not seen.
 
-:func:`annotate_terms` writes the node attributes of ``notes/SCHEMA.md`` (``term_use``,
-``term_forms``, ``term_snippet``, ``term_collocations`` for the primary term, and
-``terms = {term: {...}}`` for every term).
+Term use is a value, never a node attribute: :func:`term_uses` computes a :class:`TermUses`
+from the graph and the compiled matchers (:func:`compile_terms`), and every analysis, the
+explorer and the exports take it as an argument. It is recomputed whenever it is needed, so
+it can never describe another term than the one asked for.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 import networkx as nx
+import pandas as pd
 
 from .bulk import gc_paused
 from .errors import TermError
@@ -31,22 +33,27 @@ from .errors import TermError
 __all__ = [
     "TermMatcher",
     "TermMatch",
+    "TermUse",
+    "TermUses",
     "variants",
     "compile_term",
+    "compile_terms",
     "term_hits",
-    "annotate_terms",
-    "term_record",
-    "is_adopter",
+    "term_uses",
     "spelling_labels",
-    "annotated_terms",
     "USES",
+    "ADOPTING_USES",
+    "UNKNOWN_USE",
     "STOPWORDS",
 ]
 
 log = logging.getLogger("citegraph")
 
-#: The values of the ``term_use`` node attribute.
+#: How a work uses a term: in its title, in its abstract only, not at all (title and a real
+#: abstract searched), or unknown (no real abstract, and the title does not match).
 USES = ("title", "abstract", "no", "unknown")
+#: The uses that make a work an adopter of the term.
+ADOPTING_USES = frozenset(("title", "abstract"))
 
 _HYPHEN_CHARS = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015"
 _HYPHEN_CLASS = "[" + re.escape(_HYPHEN_CHARS) + "]"
@@ -351,8 +358,29 @@ def _snippet(text: str, start: int, end: int) -> str:
     return ("…" if left > 0 else "") + core + ("…" if right < len(text) else "")
 
 
-def term_hits(title: str | None, abstract: str | None, has_abstract: bool, matcher: TermMatcher) -> dict[str, Any]:
-    """How one work uses the term: ``{use, where, forms, spellings, snippet, collocations}``.
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """How one work uses one term (see :func:`term_hits`)."""
+
+    use: str
+    where: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()
+    snippet: str = ""
+    collocations: tuple[str, ...] = ()
+
+    @property
+    def adopts(self) -> bool:
+        """True when the work uses the term in its title or abstract."""
+        return self.use in ADOPTING_USES
+
+
+#: The use of a work whose text was never seen.
+UNKNOWN_USE = TermUse("unknown")
+
+
+def term_hits(title: str | None, abstract: str | None, has_abstract: bool, matcher: TermMatcher) -> TermUse:
+    """How one work uses the term.
 
     ``use`` is ``"title"`` when the title matches (whatever the abstract says), ``"abstract"``
     when only the abstract does, ``"no"`` when a real abstract and the title were searched in
@@ -369,12 +397,8 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
         matches = list(matcher.finditer(text))
         if matches:
             found[name] = matches
-    if "title" in found:
-        use = "title"
-    elif "abstract" in found:
-        use = "abstract"
-    else:
-        use = "no" if has_abstract else "unknown"
+    if not found:
+        return TermUse("no") if has_abstract else UNKNOWN_USE
     forms: dict[str, None] = {}
     spellings: dict[str, None] = {}
     collocations: dict[str, None] = {}
@@ -385,100 +409,114 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
             word = _collocation(texts[name], match.start, matcher)
             if word:
                 collocations.setdefault(word, None)
-    snippet = ""
-    for name in ("abstract", "title"):
-        if name in found:
-            first = found[name][0]
-            snippet = _snippet(texts[name], first.start, first.end)
-            break
-    return {
-        "use": use,
-        "where": list(found),
-        "forms": list(forms),
-        "spellings": list(spellings),
-        "snippet": snippet,
-        "collocations": list(collocations),
-    }
+    snippet_from = "abstract" if "abstract" in found else "title"
+    first = found[snippet_from][0]
+    return TermUse(
+        use="title" if "title" in found else "abstract",
+        where=tuple(found),
+        forms=tuple(forms),
+        spellings=tuple(spellings),
+        snippet=_snippet(texts[snippet_from], first.start, first.end),
+        collocations=tuple(collocations),
+    )
 
 
 # --- the graph ------------------------------------------------------------------------------
 
 
-def _as_terms(terms: str | Sequence[str]) -> list[str]:
+def compile_terms(terms: str | Sequence[str], *, regex: bool = False) -> list[TermMatcher]:
+    """One matcher per term, the first being the primary term; all are compiled (and checked)
+    before anything uses them, so a bad term fails before any work is done.
+
+    Raises :class:`TermError` for no term, an empty one, a repeated one, or an invalid regex.
+    """
     listed = [terms] if isinstance(terms, str) else list(terms)
     if not listed:
         raise TermError("no --term given: give a word such as pre-training")
-    return listed
-
-
-def annotate_terms(G: nx.DiGraph, terms: str | Sequence[str] = ("pre-training",), *, regex: bool = False) -> None:
-    """Set every node's term attributes (``notes/SCHEMA.md``) for ``terms``; the first is primary.
-
-    Flat ``term_use``/``term_forms``/``term_snippet``/``term_collocations`` describe the primary
-    term; ``terms`` holds ``{term: {use, forms, snippet, collocations, where, spellings}}`` for
-    each term and replaces any earlier annotation; ``G.graph["terms"]`` lists the terms, primary
-    first. All terms are compiled before any node is touched, so a :class:`TermError` leaves the
-    graph as it was.
-    """
-    listed = _as_terms(terms)
     matchers = [compile_term(term, regex=regex) for term in listed]
-    counts = dict.fromkeys(USES, 0)
-    with gc_paused():
-        _annotate_nodes(G, matchers, counts)
-    G.graph["terms"] = [matcher.term for matcher in matchers]
-    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    seen: set[str] = set()
+    for matcher in matchers:
+        if matcher.term in seen:
+            raise TermError(f"--term {matcher.term!r} is given twice; give each term once")
+        seen.add(matcher.term)
+    return matchers
 
 
-def _annotate_nodes(G: nx.DiGraph, matchers: Sequence[TermMatcher], counts: dict[str, int]) -> None:
-    for _, attrs in G.nodes(data=True):
-        per_term = {}
-        for matcher in matchers:
-            hits = term_hits(attrs.get("title"), attrs.get("abstract"), bool(attrs.get("has_abstract")), matcher)
-            per_term[matcher.term] = {
-                "use": hits["use"],
-                "forms": hits["forms"],
-                "snippet": hits["snippet"],
-                "collocations": hits["collocations"],
-                "where": hits["where"],
-                "spellings": hits["spellings"],
-            }
-        primary = per_term[matchers[0].term]
-        attrs["term_use"] = primary["use"]
-        attrs["term_forms"] = primary["forms"]
-        attrs["term_snippet"] = primary["snippet"]
-        attrs["term_collocations"] = primary["collocations"]
-        attrs["terms"] = per_term
-        counts[primary["use"]] += 1
+@dataclass(frozen=True)
+class TermUses:
+    """The term use of every work of a graph, for each term: a value computed by
+    :func:`term_uses` from the graph and the matchers, and read, never written, by the analyses,
+    the explorer and the exports.
 
-
-def term_record(attrs: Mapping[str, Any], term: str | None = None) -> dict[str, Any]:
-    """A node's annotation for ``term`` (``None``: the primary term, i.e. the first annotated).
-
-    A node never annotated reads as ``use == "unknown"`` for the primary term; asking for a
-    term the graph was not annotated with raises :class:`TermError`.
+    ``by_term[term][work id]`` is a :class:`TermUse`; ``matchers`` are the compiled terms,
+    primary first. A work the graph does not hold reads as :data:`UNKNOWN_USE`.
     """
-    per_term = attrs.get("terms") or {}
-    if term is None:
-        if per_term:
-            return next(iter(per_term.values()))
-        return {
-            "use": attrs.get("term_use", "unknown"),
-            "forms": list(attrs.get("term_forms") or []),
-            "snippet": attrs.get("term_snippet") or "",
-            "collocations": list(attrs.get("term_collocations") or []),
-            "where": [],
-            "spellings": list(attrs.get("term_forms") or []),
-        }
-    if term in per_term:
-        return per_term[term]
-    known = sorted(per_term) or "no term"
-    raise TermError(f"the graph is annotated for {known}, not {term!r}; run annotate_terms with it")
+
+    matchers: tuple[TermMatcher, ...]
+    by_term: Mapping[str, Mapping[str, TermUse]]
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms, primary first."""
+        return [matcher.term for matcher in self.matchers]
+
+    @property
+    def primary(self) -> str:
+        return self.matchers[0].term
+
+    @property
+    def regex(self) -> bool:
+        return self.matchers[0].regex
+
+    def matcher(self, term: str | None = None) -> TermMatcher:
+        """The compiled matcher of ``term`` (``None``: the primary term)."""
+        name = self._name(term)
+        return next(m for m in self.matchers if m.term == name)
+
+    def of(self, term: str | None = None) -> Mapping[str, TermUse]:
+        """``{work id: TermUse}`` for ``term`` (``None``: the primary term)."""
+        return self.by_term[self._name(term)]
+
+    def get(self, work: str, term: str | None = None) -> TermUse:
+        return self.of(term).get(work, UNKNOWN_USE)
+
+    def adopters(self, term: str | None = None) -> set[str]:
+        """Every work using ``term`` in its title or abstract."""
+        return {work for work, hit in self.of(term).items() if hit.adopts}
+
+    def frame(self, term: str | None = None) -> pd.DataFrame:
+        """One row per work (index ``id``): ``use, where, forms, spellings, snippet, collocations``."""
+        rows = {work: (hit.use, list(hit.where), list(hit.forms), list(hit.spellings), hit.snippet,
+                       list(hit.collocations)) for work, hit in self.of(term).items()}
+        frame = pd.DataFrame.from_dict(rows, orient="index",
+                                       columns=["use", "where", "forms", "spellings", "snippet", "collocations"])
+        frame.index.name = "id"
+        return frame
+
+    def _name(self, term: str | None) -> str:
+        if term is None:
+            return self.primary
+        if term not in self.by_term:
+            raise TermError(f"term use was computed for {self.terms}, not {term!r}")
+        return term
 
 
-def is_adopter(attrs: Mapping[str, Any], term: str | None = None) -> bool:
-    """True when the node uses the term in its title or abstract."""
-    use = attrs.get("term_use") if term is None else term_record(attrs, term)["use"]
-    return use in ("title", "abstract")
+def term_uses(G: nx.DiGraph, matchers: Sequence[TermMatcher]) -> TermUses:
+    """How every work of ``G`` uses each term, from its title and (real) abstract; ``G`` is only read."""
+    if not matchers:
+        raise TermError("no --term given: give a word such as pre-training")
+    by_term: dict[str, dict[str, TermUse]] = {matcher.term: {} for matcher in matchers}
+    with gc_paused():
+        for node, attrs in G.nodes(data=True):
+            title, abstract, has_abstract = attrs.get("title"), attrs.get("abstract"), bool(attrs.get("has_abstract"))
+            for matcher in matchers:
+                by_term[matcher.term][node] = term_hits(title, abstract, has_abstract, matcher)
+    uses = TermUses(tuple(matchers), by_term)
+    counts = {use: 0 for use in USES}
+    for hit in by_term[matchers[0].term].values():
+        counts[hit.use] += 1
+    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return uses
 
 
 def spelling_labels(term: str, *, regex: bool = False) -> dict[str, str]:
@@ -490,11 +528,3 @@ def spelling_labels(term: str, *, regex: bool = False) -> dict[str, str]:
     if len(parts) < 2:
         return {}
     return {name: joiner.join(parts) for name, joiner in (("hyphenated", "-"), ("closed", ""), ("open", " "))}
-
-
-def annotated_terms(G: nx.DiGraph) -> list[str]:
-    """The terms the graph's nodes are annotated with, primary first (empty when none)."""
-    for _, attrs in G.nodes(data=True):
-        if attrs.get("terms"):
-            return list(attrs["terms"])
-    return []

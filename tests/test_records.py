@@ -178,3 +178,13 @@ def test_synthetic_id_ranges_are_never_openalex_ids() -> None:
 
     assert is_synthetic_id("W9425100365") and is_synthetic_id("W8000000042")  # demo GPT-1, benchmark work
     assert not is_synthetic_id("W2963341956") and not is_synthetic_id("W4385245566") and not is_synthetic_id("W1")
+
+
+def test_work_ids_take_ascii_digits_without_leading_zeros() -> None:
+    """Issue 14 item 12: "W١" (an Arabic-Indic digit) and "W0001" name no work; nor does a non-string."""
+    from citegraph.records import try_work_id
+
+    assert try_work_id("W\u0661") is None and try_work_id("W0001") is None and try_work_id("W0") is None
+    assert try_work_id(12345) is None and try_work_id(None) is None
+    assert try_work_id("w42") == "W42" and try_work_id("https://openalex.org/W42") == "W42"
+    assert normalize_doi(10.1) is None and normalize_doi("https://doi.org/10.1234/ABC") == "10.1234/abc"
