@@ -55,10 +55,20 @@ USES = ("title", "abstract", "no", "unknown")
 #: The uses that make a work an adopter of the term.
 ADOPTING_USES = frozenset(("title", "abstract"))
 
-_HYPHEN_CHARS = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015"
+# ASCII hyphen, soft hyphen, the Unicode hyphens and dashes, the minus sign (U+2212), the small
+# and fullwidth hyphen-minus (U+FE63, U+FF0D): recent abstracts, PDFs and OCR use them all.
+_HYPHEN_CHARS = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+# Invisible characters that can sit between the parts (zero-width space, non-joiner, joiner,
+# word joiner, BOM): they join the parts as if nothing were there.
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile("[" + _INVISIBLE_CHARS + "]")
 _HYPHEN_CLASS = "[" + re.escape(_HYPHEN_CHARS) + "]"
-# Between the parts of a compound: a hyphen, whitespace, or nothing at all.
-_JOINER = rf"({_HYPHEN_CLASS}\s*|\s+)?"
+_GAP = rf"[\s{_INVISIBLE_CHARS}]"
+# Between the parts of a compound: hyphens (one or more, spaced or not: "pre - training",
+# "pre--training"), whitespace, an invisible character, or nothing at all.
+_JOINER = rf"({_GAP}*{_HYPHEN_CLASS}+{_GAP}*|{_GAP}+)?"
+# The suspended hyphen of "pre- and post-training", "pre-/post-training", "pre-, mid- or post-training".
+_SUSPENDED = rf"(?P<susp>{_HYPHEN_CLASS}(?:\s*(?:,|/|&|and|or)\s*(?:[^\W\d_]+{_HYPHEN_CLASS}\s*(?:,|/|&|and|or)\s*)*)[^\W\d_]+{_HYPHEN_CLASS})"
 _SPLIT = re.compile(rf"(?:{_HYPHEN_CLASS}|\s)+")
 _PREFIXES = ("pre", "post", "fine", "self", "semi", "multi", "cross", "meta")
 _VOWELS = set("aeiouy")
@@ -123,6 +133,14 @@ class TermMatcher:
             if match.end() > match.start():
                 yield TermMatch(match.start(), match.end(), text[match.start():match.end()], self._spelling(match))
 
+    def form(self, match: TermMatch) -> str:
+        """The surface form a match stands for: normalised, and for a suspended hyphen the form it
+        implies ("pre- and post-training" → ``pre-training``)."""
+        if self.parts and not self.regex and _SUSPENDED_MATCH.match(match.text[len(self.parts[0]):]):
+            last = re.split(_HYPHEN_CLASS, match.text)[-1]
+            return self.parts[0] + "-" + normalize_form(last)
+        return normalize_form(match.text)
+
     def _spelling(self, match: re.Match[str]) -> str:
         """The spelling family of a match: the term written with the joiners the match used.
 
@@ -131,10 +149,12 @@ class TermMatcher:
         """
         if self.regex or len(self.parts) < 2:
             return normalize_form(match.group(0))
+        if "susp" in match.re.groupindex and match.group("susp"):
+            return "-".join(self.parts)
         joiners = []
         for index in range(1, len(self.parts)):
-            joined = match.group(f"j{index}") or ""
-            joiners.append("" if not joined else (" " if joined.isspace() else "-"))
+            joined = _INVISIBLE.sub("", match.group(f"j{index}") or "")
+            joiners.append("" if not joined else ("-" if re.search(_HYPHEN_CLASS, joined) else " "))
         label = self.parts[0]
         for joiner, part in zip(joiners, self.parts[1:]):
             label += joiner + part
@@ -142,10 +162,14 @@ class TermMatcher:
 
 
 def normalize_form(text: str) -> str:
-    """A surface form as reported: lowercase, unicode hyphens as ``-``, whitespace as one space."""
-    lowered = text.lower()
-    lowered = re.sub(_HYPHEN_CLASS, "-", lowered)
-    return re.sub(r"\s+", " ", re.sub(r"-\s+", "-", lowered)).strip()
+    """A surface form as reported: lowercase, invisible characters dropped, any run of hyphens
+    (unicode ones too, spaced or not) as one ``-``, whitespace as one space."""
+    lowered = _INVISIBLE.sub("", text.lower())
+    lowered = re.sub(rf"\s*{_HYPHEN_CLASS}+\s*", "-", lowered)
+    return re.sub(r"\s+", " ", lowered).strip()
+
+
+_SUSPENDED_MATCH = re.compile(_SUSPENDED, re.IGNORECASE)
 
 
 # --- variants -------------------------------------------------------------------------------
@@ -294,6 +318,8 @@ def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
         for index, part in enumerate(parts[1:], start=1):
             word = re.escape(literal) + rest if index == len(parts) - 1 else re.escape(part)
             body += _JOINER.replace("(", f"(?P<j{index}>", 1) + word
+        if len(parts) == 2:  # "pre- and post-training" uses pre-training too
+            body = f"(?:{body}|{_starts_word(parts[0])}{_SUSPENDED}{re.escape(literal)}{rest})"
     body += r"(?!\w)"
     needle = max([*parts[:-1], inf.stem], key=len)
     return TermMatcher(term=term, pattern=re.compile(body, re.IGNORECASE | re.DOTALL), parts=tuple(parts),
@@ -404,7 +430,7 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
     collocations: dict[str, None] = {}
     for name, matches in found.items():
         for match in matches:
-            forms.setdefault(normalize_form(match.text), None)
+            forms.setdefault(matcher.form(match), None)
             spellings.setdefault(match.spelling, None)
             word = _collocation(texts[name], match.start, matcher)
             if word:

@@ -267,3 +267,26 @@ def test_quoted_token_in_an_openalex_shaped_record_matches():
     hits = term_hits(slim["title"], slim["abstract"], slim["has_abstract"], PRE)
     assert hits.use == "abstract" and hits.forms == ("pretraining",)
     assert '"pretraining" step' in hits.snippet
+
+
+@pytest.mark.parametrize("text, form, spelling", [
+    ("pre\u2212training", "pre-training", "pre-training"),        # the minus sign
+    ("pre\uff0dtraining", "pre-training", "pre-training"),        # fullwidth hyphen-minus
+    ("pre\u200b-training", "pre-training", "pre-training"),       # a zero-width space beside the hyphen
+    ("pre\u200btraining", "pretraining", "pretraining"),          # a zero-width space alone joins
+    ("pre - training", "pre-training", "pre-training"),
+    ("pre--training", "pre-training", "pre-training"),
+    ("pre- and post-training", "pre-training", "pre-training"),   # the suspended hyphen
+    ("pre-/post-training", "pre-training", "pre-training"),
+    ("pre- or post-trained models", "pre-trained", "pre-training"),
+    ("pre-, mid- and post-training", "pre-training", "pre-training"),
+])
+def test_unicode_dashes_spaced_hyphens_and_suspended_hyphens_match(text: str, form: str, spelling: str) -> None:
+    """Issue 13: spellings the matcher missed, common in recent LLM abstracts and PDFs."""
+    hits = term_hits("", f"We study {text} at scale.", True, PRE)
+    assert hits.use == "abstract" and hits.forms == (form,) and hits.spellings == (spelling,)
+
+
+@pytest.mark.parametrize("text", ["pre- and post-test scores", "pre-, during and after training", "unpretrained"])
+def test_suspended_hyphens_of_other_words_do_not_match(text: str) -> None:
+    assert term_hits("", text, True, PRE).use == "no"
