@@ -115,6 +115,10 @@ CORPUS_FILES = {"trend": "corpus_trend.csv", "spellings": "corpus_spellings.csv"
                 "seed_spread": "corpus_seed_spread.csv", "summary": "corpus.json"}
 
 
+#: Seeds for the spread table: ids, or ``{name: id}``, or ``{name: [twin ids]}``.
+Seeds = Sequence[str] | Mapping[str, str | Sequence[str]]
+
+
 class CorpusSource(Protocol):
     """What the corpus view needs of a source: the client's public ``group_by`` and ``list_page``."""
 
@@ -165,7 +169,7 @@ class CorpusPlan:
     they cost uncached (a cached answer costs nothing)."""
 
     terms: tuple[str, ...]
-    seeds: tuple[tuple[str, str], ...]  # (name, OpenAlex id)
+    seeds: tuple[tuple[str, str], ...]  # (name, OpenAlex id, or twin ids joined by "|")
     options: CorpusOptions
     queries: tuple[CorpusQuery, ...]
 
@@ -281,14 +285,20 @@ def _period_filter(period: tuple[int | None, int | None]) -> str:
     return f"publication_year:>{first - 1}" if last is None else f"publication_year:{first}-{last}"
 
 
-def _normal_seeds(seeds: Sequence[str] | Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+def _normal_seeds(seeds: Seeds) -> tuple[tuple[str, str], ...]:
+    """``(name, "W1|W2")`` pairs: a seed may be several records of one paper (preprint and
+    published twins), asked for in one ``cites:`` OR filter so a work citing both counts once."""
     pairs = seeds.items() if isinstance(seeds, Mapping) else ((s, s) for s in seeds)
-    return tuple((str(name), work_id(str(wid))) for name, wid in pairs)
+    normal = []
+    for name, ids in pairs:
+        listed = [ids] if isinstance(ids, str) else list(ids)
+        normal.append((str(name), "|".join(dict.fromkeys(work_id(str(wid)) for wid in listed))))
+    return tuple(normal)
 
 
-def plan_corpus(terms: Sequence[str], *, seeds: Sequence[str] | Mapping[str, str] = (),
+def plan_corpus(terms: Sequence[str], *, seeds: Seeds = (),
                 options: CorpusOptions = CorpusOptions()) -> CorpusPlan:
-    """Every query the view of ``terms`` needs (``seeds``: ids, or ``{name: id}``), unsent."""
+    """Every query the view of ``terms`` needs, unsent. ``seeds``: ids, or ``{name: id or ids}``."""
     if not terms:
         raise TermError("no --term given: give a word such as pre-training")
     if not 1 <= options.earliest <= 100:
@@ -346,7 +356,7 @@ def corpus_scope(settings: Any, corpus_works: int) -> str:
     return f"the corpus at {url}, {corpus_works:,} works"
 
 
-def corpus_view(source: CorpusSource, terms: Sequence[str], *, seeds: Sequence[str] | Mapping[str, str] = (),
+def corpus_view(source: CorpusSource, terms: Sequence[str], *, seeds: Seeds = (),
                 scope: str | None = None, options: CorpusOptions = CorpusOptions(),
                 on_plan: Callable[[CorpusPlan], None] | None = None) -> CorpusView:
     """The corpus view of ``terms`` from ``source`` (an :class:`~citegraph.client.OpenAlexClient`
