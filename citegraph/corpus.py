@@ -18,6 +18,9 @@ sent, so a caller can show "about N requests, $X" first):
 * ``spelling``: the same per spelling, one query each. With the stemmed ``.search`` key,
   spellings that share a stem get the same count (that is what OpenAlex answers); pass
   ``CorpusOptions(search_key="title_and_abstract.search.exact")`` to count each form unstemmed.
+  A spelling with a space (``pre training``) is a search for both words anywhere in the title
+  and abstract, not a phrase: it is the widest of the nets, and why the earliest hits are
+  verified one by one.
 * ``fields``: ``group_by=primary_topic.field.id:include_unknown`` per period (``periods``).
 * ``institutions``: per year, the term's works with an author at an institution of each type
   (``authorships.institutions.type:company`` ...): the answer to "did the labs start it?". A work
@@ -66,7 +69,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from .config import DEFAULT_API_URL
-from .errors import OutputError, TermError
+from .errors import InputError, OutputError, TermError
 from .records import slim_record, work_id
 from .terms import TermMatcher, compile_term, term_hits, variants
 
@@ -302,7 +305,7 @@ def plan_corpus(terms: Sequence[str], *, seeds: Seeds = (),
     if not terms:
         raise TermError("no --term given: give a word such as pre-training")
     if not 1 <= options.earliest <= 100:
-        raise TermError("the earliest page holds 1 to 100 works")
+        raise InputError(f"the page of earliest works holds 1 to 100 works, not {options.earliest}")
     seed_pairs = _normal_seeds(seeds)
     queries = [CorpusQuery("totals", None, "", None, "publication_year:include_unknown")]
     for term in dict.fromkeys(terms):
@@ -335,8 +338,14 @@ def _ask(source: CorpusSource, query: CorpusQuery) -> list[dict]:
 def _run(source: CorpusSource, plan: CorpusPlan) -> dict[CorpusQuery, list[dict]]:
     """Every answer, keyed by its query. Errors (budget spent, 400, offline miss) propagate."""
     workers = max(1, min(plan.options.workers, plan.requests))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citegraph-corpus") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citegraph-corpus")
+    try:
         answers = list(pool.map(lambda q: _ask(source, q), plan.queries))
+    except BaseException:
+        # Ctrl-C or a failed query: drop the queries not yet sent instead of running them all.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return dict(zip(plan.queries, answers))
 
 

@@ -26,7 +26,7 @@ from citegraph.client import OpenAlexClient
 from citegraph.config import Settings
 from citegraph.corpus import (CorpusOptions, CorpusQuery, corpus_scope, corpus_view, plan_corpus,
                               write_corpus_csvs)
-from citegraph.errors import OutputError, TermError
+from citegraph.errors import BudgetExhaustedError, OutputError, TermError
 from citegraph.standin import StandinServer
 
 SEEDS = {"bert": BERT, "gpt1": "W9425100365", "ulmfit": "W9937203161"}
@@ -271,3 +271,54 @@ def test_an_unwritable_directory_is_an_output_error(view_and_server: tuple[Any, 
     blocker.write_text("x")
     with pytest.raises(OutputError):
         write_corpus_csvs(view_and_server[0], blocker / "out")
+
+
+# ---------------------------------------------------------------------------- plain data in, plain data out
+
+class RecordedSource:
+    """A source answering from canned group_by answers (no HTTP, no stats), to show the contract."""
+
+    def __init__(self, years: dict[str, dict[str, int]], earliest: list[dict[str, Any]]) -> None:
+        self.years, self.earliest = years, earliest
+        self.asked: list[str] = []
+
+    def group_by(self, filter: str | None, key: str) -> list[dict[str, Any]]:
+        self.asked.append(f"{filter} {key}")
+        table = self.years["all" if filter is None else "term"] if key.startswith("publication_year") else {}
+        return [{"key": k, "key_display_name": k, "count": n} for k, n in table.items()]
+
+    def list_page(self, filter: str | None = None, **kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        self.asked.append(f"{filter} {kwargs['sort']}")
+        return self.earliest, {"count": len(self.earliest)}
+
+
+def test_any_source_with_group_by_and_list_page_will_do() -> None:
+    record = {"id": "https://openalex.org/W1", "display_name": "Pretraining helps", "publication_year": 2001}
+    source = RecordedSource({"all": {"2000": 10, "2001": 20, "unknown": 5}, "term": {"2001": 2}}, [record])
+    options = CorpusOptions(periods=(), institution_types=())
+    view = corpus_view(source, ["pre-training"], scope="canned", options=options)
+    assert view.requests is None and view.cost_usd is None and view.corpus_works == 35
+    assert view.trend[["year", "works", "term_works", "share"]].values.tolist() == [[2001, 20, 2, 0.1]]
+    assert view.headline("pre-training").first_use.id == "W1" and len(source.asked) == view.plan.requests
+
+
+def test_a_term_nobody_uses_gives_an_empty_answer_not_an_error() -> None:
+    source = RecordedSource({"all": {"2000": 10}, "term": {}}, [])
+    view = corpus_view(source, ["zyxwvu"], scope="canned")
+    headline = view.headline("zyxwvu")
+    assert view.trend.empty and headline.term_works == 0 and headline.first_use is None
+    assert headline.takeoff_year is None and headline.peak_year is None
+    assert "0 works match" in headline.describe()
+
+
+def test_a_failed_query_stops_the_view_without_sending_the_rest() -> None:
+    class SpentBudget(RecordedSource):
+        def group_by(self, filter: str | None, key: str) -> list[dict[str, Any]]:
+            if len(self.asked) >= 3:
+                raise BudgetExhaustedError("daily budget spent; rerun after midnight UTC")
+            return super().group_by(filter, key)
+
+    source = SpentBudget({"all": {"2000": 1}, "term": {}}, [])
+    with pytest.raises(BudgetExhaustedError):
+        corpus_view(source, ["pre-training"], scope="canned", options=CorpusOptions(workers=2))
+    assert len(source.asked) <= 3 + 2 < plan_corpus(["pre-training"]).requests
