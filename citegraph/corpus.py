@@ -75,6 +75,7 @@ from .terms import TermMatcher, compile_term, term_hits, variants
 
 __all__ = [
     "CorpusSource",
+    "Seeds",
     "CorpusOptions",
     "CorpusQuery",
     "CorpusPlan",

@@ -114,6 +114,7 @@ def test_the_view_finds_the_1950s_psychology_uses_as_first_uses(view_and_server:
     assert set(earliest.loc[PSYCH_IDS, "field"]) == {"Psychology"}
     # xpac works are not in the core corpus a list call counts: the 1948 record is never seen
     assert not set(XPAC_IDS) & set(view.earliest["id"])
+    assert XPAC_EARLY not in set(view.earliest["id"]) and 1948 not in set(view.trend["year"])
     assert "the test corpus" in headline.describe() and "1952" in headline.describe()
 
 
