@@ -24,9 +24,9 @@ if __package__ in (None, ""):
 from citegraph.client import OpenAlexClient
 from citegraph.config import Settings
 from citegraph.corpus import corpus_view
+from citegraph.pipeline import demo_data_path
 from citegraph.standin import FaultConfig, StandinServer
 
-REPO = Path(__file__).resolve().parent.parent
 SEEDS = {"bert": "W2963341956", "gpt1": "W9425100365", "ulmfit": "W9937203161"}
 
 
@@ -48,13 +48,13 @@ def measure(data: Path, term: str, *, latency_ms: float, jitter_ms: float, rate_
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.corpus_view", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared/data/demo/works.jsonl")
+    parser.add_argument("--data", type=Path, default=None, help="works.jsonl[.gz] [the demo dataset]")
     parser.add_argument("--term", default="pre-training")
     parser.add_argument("--latency", type=float, default=60.0)
     parser.add_argument("--jitter", type=float, default=40.0)
     parser.add_argument("--rate-limit", type=int, default=10)
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.data, args.term, latency_ms=args.latency, jitter_ms=args.jitter,
+    print(json.dumps(measure(demo_data_path(args.data), args.term, latency_ms=args.latency, jitter_ms=args.jitter,
                              rate_limit=args.rate_limit), indent=2))
     return 0
 
