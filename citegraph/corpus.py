@@ -228,7 +228,8 @@ class TermHeadline:
             first += f" after {self.unverified_before_first_use} earlier unverified hits"
         takeoff = f"took off in {self.takeoff_year}" if self.takeoff_year else "no take-off year"
         fields = ", ".join(f"{name} {count:,}" for name, count in self.top_fields) or "no field data"
-        return (f"{self.term!r} in {self.scope}: {self.term_works:,} works match; {first}; {takeoff}; "
+        undated = f" ({self.undated_term_works:,} without a year)" if self.undated_term_works else ""
+        return (f"{self.term!r} in {self.scope}: {self.term_works:,} works match{undated}; {first}; {takeoff}; "
                 f"top fields: {fields}")
 
 
