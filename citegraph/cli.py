@@ -281,6 +281,53 @@ def render(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: boo
 
 
 @main.command()
+@click.option("--term", "terms", multiple=True, help='Term to count across the corpus (repeatable) [default: "pre-training"].')
+@click.option("--seed", "seeds", multiple=True, help="Also count, per year, the term's works citing this seed (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/trend-<first term>].")
+@click.option("--demo", is_flag=True, help="Count the bundled demo dataset through a local stand-in server (no network).")
+@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@api_options
+@handle_errors
+def trend(terms: tuple[str, ...], seeds: tuple[str, ...], out: Path | None, demo: bool, demo_data: Path | None,
+          **api: Any) -> None:
+    """The term across the whole corpus: yearly share, spellings, fields, institution types, first uses.
+
+    \b
+    Writes corpus_trend.csv, corpus_spellings.csv, corpus_fields.csv, corpus_institutions.csv,
+    corpus_earliest.csv, corpus_seed_spread.csv and corpus.json, from a few dozen cached
+    OpenAlex aggregate queries (the plan and its price are printed first).
+
+    \b
+    Examples:
+      citegraph trend --term pre-training --out outputs/trend
+      citegraph trend --term pre-training --term fine-tuning --seed bert --seed gpt1 --seed ulmfit
+      citegraph trend --term pre-training --demo
+    """
+    from .pipeline import demo_data_path, serve_demo
+    from .trend import run_trend
+
+    terms = terms or ("pre-training",)
+    settings = build_settings(**api)
+    out_dir = out or Path("outputs") / f"trend-{_slug(terms[0])}"
+    with serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None) as demo_url:
+        if demo_url:
+            settings = settings.with_(api_url=demo_url, cache_namespace="demo")
+        done = run_trend(settings, terms, out_dir, seed_texts=seeds,
+                         on_plan=lambda plan: click.echo(f"corpus view: {plan.describe()}"))
+    click.echo(_format_trend(done, out_dir))
+
+
+def _format_trend(done: Any, out_dir: Path) -> str:
+    view = done.view
+    lines = [f"seed {s.name}: {s.id} ({s.how})" for s in done.seeds]
+    lines += [h.describe() for h in view.headlines]
+    lines.append(f"requests {view.requests or 0:,}, cache hits {view.cache_hits or 0:,}, cost ${view.cost_usd or 0:.4f}, "
+                 f"{view.elapsed_s:.1f} s")
+    lines.append(f"{', '.join(sorted(p.name for p in done.paths.values()))} -> {out_dir}")
+    return "\n".join(lines)
+
+
+@main.command()
 def seeds() -> None:
     """List the preset seeds."""
     from .seeds import PRESETS

@@ -123,6 +123,9 @@ class WorkIndex:
         self.by_year: dict[int, list[int]] = {}
         self.citing: dict[str, list[int]] = {}
         self.references: list[list[str]] = []
+        # xpac works ("expansion pack": DataCite, repositories) are left out of list calls
+        # unless include_xpac=true; singletons still serve them.
+        self.xpac: frozenset[int] = frozenset(pos for pos, w in enumerate(self.works) if w.get("is_xpac") is True)
         with gc_paused():
             for pos, work in enumerate(self.works):
                 self._add(pos, work)
