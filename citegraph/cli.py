@@ -20,6 +20,7 @@ from . import __version__
 from .config import DEFAULT_API_URL, Settings
 from .crawl import DIRECTIONS, CrawlOptions
 from .errors import CitegraphError
+from .progress import Event, RequestAnswered, SeedsResolved
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -102,31 +103,31 @@ def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_
                     offline=offline, refresh=refresh, rate_limit=rate_limit, workers=workers)
 
 
-def _progress_printer(quiet: bool) -> Callable[[dict[str, Any]], None]:
+def _progress_printer(quiet: bool) -> Callable[[Event], None]:
     """Progress on stderr: a line per seed and per level, and on a terminal a live request count."""
     live = sys.stderr.isatty()
     last = [0.0]
 
-    def show(event: dict[str, Any]) -> None:
+    def show(event: Event) -> None:
         if quiet:
             return
-        if event["event"] == "request":
+        stats = event.stats
+        if isinstance(event, RequestAnswered):
             if live and time.monotonic() - last[0] > 0.1:
                 last[0] = time.monotonic()
-                click.echo(f"\r  requests {event.get('requests', 0)}, cache hits {event.get('cache_hits', 0)}, "
-                           f"${event.get('cost_usd', 0):.4f} ", nl=False, err=True)
+                click.echo(f"\r  requests {stats.get('requests', 0)}, cache hits {stats.get('cache_hits', 0)}, "
+                           f"${stats.get('cost_usd', 0):.4f} ", nl=False, err=True)
             return
         if live:
             click.echo("\r\033[K", nl=False, err=True)
-        if event["event"] == "seeds":
-            for seed in event["seeds"]:
-                click.echo(f"seed {seed['name']}: {seed['id']} ({seed['how']})", err=True)
-                for note in seed["warnings"]:
+        if isinstance(event, SeedsResolved):
+            for seed in event.seeds:
+                click.echo(f"seed {seed.name}: {seed.id} ({seed.how})", err=True)
+                for note in seed.warnings:
                     click.echo(f"  warning: {note}", err=True)
             return
-        where = f"depth {event.get('depth')}"
-        click.echo(f"{where}: +{event.get('added', 0)} works | requests {event.get('requests', 0)}, "
-                   f"cache hits {event.get('cache_hits', 0)}, ${event.get('cost_usd', 0):.4f}", err=True)
+        click.echo(f"depth {event.depth}: +{event.added} works | requests {stats.get('requests', 0)}, "
+                   f"cache hits {stats.get('cache_hits', 0)}, ${stats.get('cost_usd', 0):.4f}", err=True)
 
     return show
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import InputError
+from .progress import LevelDone, Progress
 from .records import slim_record
 from .versions import Aliases, redirect_references
 
@@ -25,7 +26,6 @@ MAX_WORKS = 2_000_000
 
 FetchWorks = Callable[[Sequence[str]], Mapping[str, Mapping[str, Any]]]
 FetchCiting = Callable[[str, int | None], Iterable[Mapping[str, Any]]]
-Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class _Crawl:
                 continue
             self._add(record, depth)
             added.append(record["id"])
-        self.on_progress({"event": "refs", "depth": depth, "frontier": len(frontier), "added": len(added)})
+        self.on_progress(LevelDone("refs", depth, len(added), frontier=len(frontier)))
         return added
 
     def _fetch_citing(self, level: list[str], depth: int) -> list[str]:
@@ -156,7 +156,7 @@ class _Crawl:
                     break
                 self._add(record, depth)
                 added.append(record["id"])
-            self.on_progress({"event": "citing", "depth": depth, "work": work, "added": len(added)})
+            self.on_progress(LevelDone("citing", depth, len(added), work=work))
         return sorted(added)
 
     def run(self) -> CrawlResult:

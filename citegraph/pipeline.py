@@ -1,7 +1,11 @@
-"""The whole crawl job as one library call: resolve seeds → crawl → graph → files.
+"""Each command as one library call: a job value in, plain data out, files written.
 
-``run_crawl`` is what ``citegraph crawl`` runs; it returns plain data (the graph, the
-summary dict, the paths written) and never prints. Progress goes to an optional callback.
+A CLI command builds one job (:class:`CrawlJob`, :class:`AnalyzeJob`, :class:`RenderJob`,
+:class:`TrendJob`) and runs it with one call (:func:`run_job`). The steps are also callable on
+their own: :func:`run_crawl` (resolve seeds → crawl → merge twins → graph → files),
+:func:`analyze_graph` (term use → analyses → corpus view → report, CSVs, exports),
+:func:`render_graph` (term use → highlights → explorer). Nothing here prints; progress goes to
+an optional callback as :mod:`citegraph.progress` events.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ import networkx as nx
 
 from . import __version__
 from .client import OpenAlexClient
-from .config import Settings
+from .config import DEFAULT_API_URL, Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
+from .progress import Event, Progress, RequestAnswered, SeedsResolved
 from .errors import InputError, OutputError
 from .graph import build_graph, load_graph, save_graph
 from .records import WARNING_TEXT
@@ -28,10 +33,9 @@ from .versions import merge_crawled_twins
 
 __all__ = [
     "CrawlReport", "AnalysisReport", "run_crawl", "run_analysis", "analyze_graph", "run_render", "render_graph",
-    "check_writable", "demo_data_path", "serve_demo", "summarize",
+    "check_writable", "demo_data_path", "serve_demo", "summarize", "api_source",
+    "Source", "AnalysisOptions", "CrawlJob", "AnalyzeJob", "RenderJob", "TrendJob", "JobResult", "run_job",
 ]
-
-Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -127,6 +131,13 @@ def _with_twins_merged(result: CrawlResult) -> CrawlResult:
     return replace(result, records=records, depths=depths, merged_versions=aliases)
 
 
+def _corpus_kind(settings: Settings) -> str:
+    """Which corpus the works come from: ``demo`` (converted, not OpenAlex data), ``openalex``, or ``other``."""
+    if settings.cache_namespace == "demo":
+        return "demo"
+    return "openalex" if settings.api_url.rstrip("/") == DEFAULT_API_URL else "other"
+
+
 def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
               options: CrawlOptions = CrawlOptions(), merge_versions: bool | None = None,
               on_progress: Progress | None = None) -> CrawlReport:
@@ -136,7 +147,7 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
     with OpenAlexClient(settings, on_request=_request_progress(on_progress)) as client:
         notify = _with_stats(on_progress, client)
         seeds = resolve_seeds(client, seed_texts, merge_versions=merge_versions)
-        notify({"event": "seeds", "seeds": [s.as_dict() for s in seeds]})
+        notify(SeedsResolved(tuple(seeds)))
 
         def citing(work: str, limit: int | None) -> Iterator[dict[str, Any]]:
             return client.iter_works(f"cites:{work}", sort="cited_by_count:desc", max_results=limit)
@@ -147,7 +158,8 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
         result = _with_twins_merged(result)
     # What the crawl found wrong travels with the graph, so the report can say it too.
     crawl_info = {"direction": options.direction, "depth": options.depth, "dangling_refs": len(result.dangling),
-                  "seed_warnings": _seed_warnings(seeds)}
+                  "seed_warnings": _seed_warnings(seeds), "corpus": _corpus_kind(settings),
+                  "seed_twins": {s.id: list(s.twins) for s in seeds if s.twins}}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
                         crawl_info=crawl_info)
     paths = save_graph(graph, out_dir)
@@ -163,12 +175,12 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
 
 
 def _request_progress(on_progress: Progress | None) -> Callable[[Any], None] | None:
-    """Every answered call as a ``request`` progress event (for a live status line)."""
+    """Every answered call as a :class:`RequestAnswered` event (for a live status line)."""
     if on_progress is None:
         return None
 
     def notify(event: Any) -> None:
-        on_progress({"event": "request", "kind": event.kind, "from_cache": event.from_cache, **event.stats.as_dict()})
+        on_progress(RequestAnswered(event.kind, event.from_cache, event.stats.as_dict()))
 
     return notify
 
@@ -176,9 +188,9 @@ def _request_progress(on_progress: Progress | None) -> Callable[[Any], None] | N
 def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progress:
     """Progress events carrying the client's running counts (requests, cache hits, cost)."""
 
-    def notify(event: dict[str, Any]) -> None:
+    def notify(event: Event) -> None:
         if on_progress is not None:
-            on_progress({**event, **client.stats.as_dict()})
+            on_progress(replace(event, stats=client.stats.as_dict()))
 
     return notify
 
