@@ -41,6 +41,7 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 from markupsafe import Markup
 
+from .atomic import atomic_write
 from .errors import OutputError
 from .records import WARNING_TEXT, is_synthetic_id
 
@@ -593,11 +594,4 @@ def render_html(
     )
     page = net.generate_html(name="graph.html")
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(page, encoding="utf-8", errors="replace")
-        tmp.replace(out)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; choose a writable output directory") from exc
-    return out
+    return atomic_write(out, page.encode("utf-8", errors="replace"))

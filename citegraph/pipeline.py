@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, Sequence
 import networkx as nx
 
 from . import __version__
+from .atomic import atomic_files
 from .client import OpenAlexClient
 from .config import Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
@@ -153,15 +154,10 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
                   "seed_warnings": _seed_warnings(seeds)}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
                         crawl_info=crawl_info)
-    paths = save_graph(graph, out_dir)
-    summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
-    paths["summary"] = out_dir / "summary.json"
-    temporary = out_dir / "summary.json.tmp"
-    try:  # written aside and renamed: an interrupt never leaves half a summary
-        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(paths["summary"])
-    except OSError as exc:
-        raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
+    with atomic_files() as files:  # the graph files and the summary are renamed into place together
+        paths = save_graph(graph, out_dir, files=files)
+        summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
+        paths["summary"] = files.write(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     return CrawlReport(graph, summary, paths)
 
 
@@ -213,8 +209,9 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("
         with OpenAlexClient(settings) as client:
             analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
     highlight(graph, analysis=analysis)
-    paths = write_report(graph, analysis, out_dir)
-    paths.update(save_graph(graph, out_dir))
+    with atomic_files() as files:  # the report and the re-saved graph are renamed into place together
+        paths = write_report(graph, analysis, out_dir, files=files)
+        paths.update(save_graph(graph, out_dir, files=files))
     return AnalysisReport(graph, analysis, paths)
 
 
