@@ -58,13 +58,13 @@ def _arrows(value: Any) -> str:
     return " → ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else _text(value)
 
 
-
 # --- the document ---------------------------------------------------------------------------
 
 
 def _table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, Any]], source: str, limit: int = _MAX_ROWS) -> Table:
     """The first ``limit`` rows of ``frame`` as text; ``columns``: (heading, frame column, formatter)."""
-    rows = tuple(tuple(fmt(record.get(col)) for _, col, fmt in columns) for record in frame.head(limit).to_dict("records"))
+    records = frame.head(limit).to_dict("records")
+    rows = tuple(tuple(fmt(record.get(col)) for _, col, fmt in columns) for record in records)
     return Table(tuple(heading for heading, _, _ in columns), rows, source, max(0, len(frame) - limit))
 
 
@@ -116,57 +116,73 @@ def _seed_sentences(analysis: Analysis) -> list[str]:
 
 
 def _spread_sentences(analysis: Analysis) -> list[str]:
-    t = analysis.timeline
-    used = t[t["adopters"] > 0]
+    """When and where the term spread: timeline, bursts, spelling, citations, fields, words, roots."""
+    used = analysis.timeline[analysis.timeline["adopters"] > 0]
     if used.empty:
         return ["**Spread.** No dated adopters, so no timeline (`timeline.csv`)."]
+    return ([_timeline_sentence(analysis.timeline, used), _burst_sentence(analysis)] + _spelling_sentences(analysis)
+            + [_mediation_sentence(analysis)] + _where_sentences(analysis) + _collocation_sentences(analysis)
+            + _rpys_sentences(analysis))
+
+
+def _timeline_sentence(t: pd.DataFrame, used: pd.DataFrame) -> str:
     first, last = used.iloc[0], t.iloc[-1]
     top = used.sort_values(["adopters", "year"], ascending=[False, True]).iloc[0]
-    lines = [
-        f"**Spread.** The first dated adopter appeared in {int(first['year'])}; by {int(last['year'])} the graph "
-        f"holds {int(last['cumulative_adopters'])} dated adopters. The most in one year: {int(top['adopters'])} in "
-        f"{int(top['year'])} ({percent(top['share'])} of that year's works with known term use) (`timeline.csv`)."
-    ]
-    if analysis.bursts:
-        runs = ", ".join(f"{b['start']}–{b['end']}" if b["end"] != b["start"] else str(b["start"]) for b in analysis.bursts)
-        lines.append(f"**Bursts.** Kleinberg burst detection marks {runs} as burst years (`bursts.csv`, `timeline.csv` column burst).")
-    else:
-        lines.append("**Bursts.** Kleinberg burst detection finds no burst year (`timeline.csv` column burst).")
+    return (f"**Spread.** The first dated adopter appeared in {int(first['year'])}; by {int(last['year'])} the graph "
+            f"holds {int(last['cumulative_adopters'])} dated adopters. The most in one year: {int(top['adopters'])} in "
+            f"{int(top['year'])} ({percent(top['share'])} of that year's works with known term use) (`timeline.csv`).")
+
+
+def _burst_sentence(analysis: Analysis) -> str:
+    if not analysis.bursts:
+        return "**Bursts.** Kleinberg burst detection finds no burst year (`timeline.csv` column burst)."
+    runs = ", ".join(f"{b['start']}–{b['end']}" if b["end"] != b["start"] else str(b["start"]) for b in analysis.bursts)
+    return f"**Bursts.** Kleinberg burst detection marks {runs} as burst years (`bursts.csv`, `timeline.csv` column burst)."
+
+
+def _spelling_sentences(analysis: Analysis) -> list[str]:
+    """Whether the challenger spelling overtook the incumbent (none when there is only one spelling)."""
     c = analysis.crossover
-    if c.get("challenger") and c.get("incumbent"):
-        totals = f"{c['challenger_total']} vs {c['incumbent_total']} adopter-uses in all"
-        if c["overtook"]:
-            verdict = (f"“{c['challenger']}” overtook “{c['incumbent']}” in {c['year']} and stayed ahead through "
-                       f"{c['last_year']}")
-        elif c.get("first_year_ahead"):
-            verdict = (f"“{c['challenger']}” has not overtaken “{c['incumbent']}” for good: it first led in "
-                       f"{c['first_year_ahead']} but fell back")
-        else:
-            verdict = f"“{c['challenger']}” never led “{c['incumbent']}” in any year"
-        lines.append(f"**Spelling.** {verdict} ({totals}; `spellings.csv`, `crossover.csv`).")
+    if not (c.get("challenger") and c.get("incumbent")):
+        return []
+    totals = f"{c['challenger_total']} vs {c['incumbent_total']} adopter-uses in all"
+    if c["overtook"]:
+        verdict = (f"“{c['challenger']}” overtook “{c['incumbent']}” in {c['year']} and stayed ahead through "
+                   f"{c['last_year']}")
+    elif c.get("first_year_ahead"):
+        verdict = (f"“{c['challenger']}” has not overtaken “{c['incumbent']}” for good: it first led in "
+                   f"{c['first_year_ahead']} but fell back")
+    else:
+        verdict = f"“{c['challenger']}” never led “{c['incumbent']}” in any year"
+    return [f"**Spelling.** {verdict} ({totals}; `spellings.csv`, `crossover.csv`)."]
+
+
+def _mediation_sentence(analysis: Analysis) -> str:
     m = analysis.mediation
-    if m.get("ratio") is not None:
-        lines.append(
-            f"**Along citations.** {m['adopters_citing_earlier_adopter']} of {m['adopters_with_references']} dated "
+    if m.get("ratio") is None:
+        return "**Along citations.** Too few works to compare users and non-users (`mediation.csv`)."
+    return (f"**Along citations.** {m['adopters_citing_earlier_adopter']} of {m['adopters_with_references']} dated "
             f"adopters whose references the graph holds cite an earlier adopter (`mediation.csv`; per year in "
             f"`timeline.csv`). Works citing an earlier adopter use the term in "
             f"{m['exposed_adopters']} of {m['exposed_works']} cases ({percent(m['p_exposed'])}), works citing none in "
             f"{m['unexposed_adopters']} of {m['unexposed_works']} ({percent(m['p_unexposed'])}): a ratio of "
-            f"{m['ratio']} (`mediation.csv`)."
-        )
-    else:
-        lines.append("**Along citations.** Too few works to compare users and non-users (`mediation.csv`).")
-    lines += _where_sentences(analysis)
-    if not analysis.collocations.empty:
-        top_words = analysis.collocations.head(3).to_dict("records")
-        words = ", ".join(f"“{r['phrase']}” ({r['works']} work{'s' if r['works'] != 1 else ''}, first "
-                          f"{_num(r['first_year'])})" for r in top_words)
-        lines.append(f"**Collocations.** Most common: {words} (`collocations.csv`).")
-    if not analysis.rpys_peaks.empty:
-        peaks = "; ".join(f"{int(r['year'])} ({', '.join(r['top_cited_labels'][:2])})"
-                          for r in analysis.rpys_peaks.head(3).to_dict("records"))
-        lines.append(f"**Historical roots (RPYS).** The references of adopters peak at {peaks} (`rpys.csv`).")
-    return lines
+            f"{m['ratio']} (`mediation.csv`).")
+
+
+def _collocation_sentences(analysis: Analysis) -> list[str]:
+    if analysis.collocations.empty:
+        return []
+    words = ", ".join(f"“{r['phrase']}” ({r['works']} work{'s' if r['works'] != 1 else ''}, first "
+                      f"{_num(r['first_year'])})" for r in analysis.collocations.head(3).to_dict("records"))
+    return [f"**Collocations.** Most common: {words} (`collocations.csv`)."]
+
+
+def _rpys_sentences(analysis: Analysis) -> list[str]:
+    if analysis.rpys_peaks.empty:
+        return []
+    peaks = "; ".join(f"{int(r['year'])} ({', '.join(r['top_cited_labels'][:2])})"
+                      for r in analysis.rpys_peaks.head(3).to_dict("records"))
+    return [f"**Historical roots (RPYS).** The references of adopters peak at {peaks} (`rpys.csv`)."]
 
 
 def _where_sentences(analysis: Analysis) -> list[str]:

@@ -22,16 +22,13 @@ __all__ = ["timeline_svg"]
 
 @dataclass(frozen=True)
 class _Frame:
-    """The chart's geometry: the canvas, its margins and the slot each year gets."""
+    """The chart's geometry: the canvas, its margins and the slot each of ``years`` gets;
+    ``peak`` is the adopter count at the top of the bars' scale."""
 
     years: int
     peak: int
-    width: int = 760
-    height: int = 260
-    left: int = 44
-    right: int = 44
-    top: int = 16
-    bottom: int = 36
+    width, height = 760, 260
+    left, right, top, bottom = 44, 44, 16, 36
 
     @property
     def plot_w(self) -> int:
