@@ -12,7 +12,9 @@ analysis of its graph::
     citegraph crawl --seed bert --seed gpt1 --seed ulmfit --demo --analyze --html -q
     citegraph analyze outputs/bert --term pre-training --term fine-tuning --out outputs/two
 
-and prints one ``sha256  path`` line per file under ``outputs/``. Fields that hold timings are
+and prints one ``sha256  path`` line per file under ``outputs/``. The jobs run as ``python -m
+citegraph`` with the interpreter running this script, so run it with the environment of the
+checkout under test (the script itself can come from any checkout). Fields that hold timings are
 hashed with their value blanked, since they differ on every run: only ``summary.json``'s
 ``elapsed_s`` (wall-clock seconds of the crawl). The cache (``cache/cache.db``) is not an
 output and holds fetch times, so it is not hashed. ``--compare`` hashes an earlier directory
