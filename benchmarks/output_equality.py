@@ -6,7 +6,8 @@ Run this before the change into one directory and after it into another, then co
     python benchmarks/output_equality.py /tmp/eq-before            # before the change
     python benchmarks/output_equality.py /tmp/eq-after --compare /tmp/eq-before
 
-It runs, inside the directory (which it empties first), the README's main job and a two-term
+It runs, inside the directory (emptied first when it holds an earlier run, refused when it holds
+anything else), the README's main job and a two-term
 analysis of its graph::
 
     citegraph crawl --seed bert --seed gpt1 --seed ulmfit --demo --analyze --html -q
@@ -48,9 +49,16 @@ def _blank_timing(name: str, data: bytes) -> bytes:
     return re.sub(rb'("' + re.escape(field.encode()) + rb'": )[-0-9.eE+]+', rb"\1<timing>", data)
 
 
+#: What a directory of an earlier run holds; anything else there, and the script will not empty it.
+_RUN_ENTRIES = {"outputs", "cache"}
+
+
 def run_jobs(directory: Path) -> None:
-    """Empty ``directory`` and run :data:`JOBS` in it with this interpreter's citegraph."""
+    """Empty ``directory`` (only when it holds nothing but an earlier run) and run :data:`JOBS` in it."""
     if directory.exists():
+        foreign = sorted(p.name for p in directory.iterdir() if p.name not in _RUN_ENTRIES)
+        if foreign:
+            raise SystemExit(f"{directory} holds more than an earlier run ({', '.join(foreign[:3])}); pick another directory")
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     for job in JOBS:
