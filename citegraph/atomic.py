@@ -32,7 +32,8 @@ Content = Union[str, bytes, Callable[[BinaryIO], None]]
 
 
 def _output_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"cannot write {path}: {exc.strerror or exc}; choose a writable --out")
+    reason = " ".join(str(exc.strerror or exc).split())  # one line, whatever the OS said
+    return OutputError(f"cannot write {path}: {reason}; choose a writable --out")
 
 
 def _new_file_mode() -> int:

@@ -43,5 +43,5 @@ def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str, *,
             paths[name] = staged.write(out / name, frame_csv(frame))
         paths["report.md"] = staged.write(out / "report.md", render_markdown(blocks))
         paths["report.html"] = staged.write(out / "report.html", render_html(blocks, report_title(analysis)))
-    log.info("report written to %s (%d files)", out, len(paths))
+    log.info("report for %s: %d files", out, len(paths))
     return paths
