@@ -44,6 +44,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from .analysis.highlights import Highlights, export_view
+from .atomic import atomic_write
 from .errors import OutputError
 from .records import WARNING_TEXT, is_synthetic_id
 from .terms import USES, TermUses
@@ -601,11 +602,4 @@ def render_html(
     )
     page = net.generate_html(name="graph.html")
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(page, encoding="utf-8", errors="replace")
-        tmp.replace(out)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; choose a writable output directory") from exc
-    return out
+    return atomic_write(out, page.encode("utf-8", errors="replace"))

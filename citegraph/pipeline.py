@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterator, Sequence
 import networkx as nx
 
 from . import __version__
+from .atomic import atomic_files
 from .client import OpenAlexClient
 from .config import DEFAULT_API_URL, Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
@@ -162,15 +163,10 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
                   "seed_twins": {s.id: list(s.twins) for s in seeds if s.twins}}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
                         crawl_info=crawl_info)
-    paths = save_graph(graph, out_dir)
-    summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
-    paths["summary"] = out_dir / "summary.json"
-    temporary = out_dir / "summary.json.tmp"
-    try:  # written aside and renamed: an interrupt never leaves half a summary
-        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(paths["summary"])
-    except OSError as exc:
-        raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
+    with atomic_files() as files:  # the graph files and the summary are renamed into place together
+        paths = save_graph(graph, out_dir, files=files)
+        summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
+        paths["summary"] = files.write(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     return CrawlReport(graph, summary, paths)
 
 
@@ -225,8 +221,9 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("
         with OpenAlexClient(settings) as client:
             analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
     marks = highlights(graph, analysis.uses, analysis=analysis)
-    paths = write_report(graph, analysis, out_dir)
-    paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False))
+    with atomic_files() as files:  # the report and the exports are renamed into place together
+        paths = write_report(graph, analysis, out_dir, files=files)
+        paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False, files=files))
     return AnalysisReport(graph, analysis, marks, paths)
 
 
