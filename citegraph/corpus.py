@@ -505,10 +505,10 @@ def _earliest_rows(term: str, records: Sequence[Mapping[str, Any]], matcher: Ter
     rows = []
     for rank, raw in enumerate(records, start=1):
         work = slim_record(raw)
-        hits = term_hits(work["title"], work["abstract"], work["has_abstract"], matcher)
+        hits = term_hits(work.title, work.abstract, work.has_abstract, matcher)
         verified = hits.adopts
-        rows.append({"term": term, "rank": rank, "id": work["id"], "year": work["year"], "date": work["date"],
-                     "title": work["title"], "field": work["field"], "forms": "; ".join(hits.forms),
+        rows.append({"term": term, "rank": rank, "id": work.id, "year": work.year, "date": work.date,
+                     "title": work.title, "field": work.field, "forms": "; ".join(hits.forms),
                      "evidence": hits.snippet, "verified": verified, "use": hits.use})
     return rows
 

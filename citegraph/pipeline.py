@@ -88,7 +88,7 @@ def serve_demo(path: Path) -> Iterator[str]:
 
 
 def _seed_warnings(seeds: Sequence[ResolvedSeed]) -> list[dict[str, Any]]:
-    return [{"id": s.id, "seed": s.name, "warning": note} for s in seeds for note in s.warnings]
+    return [{"id": s.id, "seed": s.name, "warning": str(note)} for s in seeds for note in s.warnings]
 
 
 def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSeed],
