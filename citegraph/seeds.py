@@ -19,7 +19,7 @@ from typing import Any, Protocol, Sequence
 from .config import WORK_FIELDS
 from .errors import InputError, SeedNotFoundError
 from .records import normalize_doi, normalize_title, parse_arxiv_id, try_work_id, work_id
-from .model import DataWarning
+from .model import DataWarning, WorkRef
 from .versions import merge_raw_twin
 
 __all__ = ["Preset", "PRESETS", "SeedQuery", "ResolvedSeed", "parse_seed", "resolve_seed", "resolve_seeds"]
@@ -73,11 +73,18 @@ PRESETS: dict[str, Preset] = {
 
 @dataclass(frozen=True)
 class SeedQuery:
-    """What the user typed, classified: ``kind`` is preset, openalex, doi, arxiv or title."""
+    """What the user typed, and the :class:`~citegraph.model.WorkRef` it names (parsed once)."""
 
     text: str
-    kind: str
-    value: str
+    ref: WorkRef
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def value(self) -> str:
+        return self.ref.value
 
 
 @dataclass
@@ -115,13 +122,13 @@ def parse_seed(text: str) -> SeedQuery:
     if not value:
         raise InputError("empty --seed; give a preset (bert, gpt1, ulmfit), a DOI, an arXiv id, an OpenAlex id or a title")
     if value.casefold() in PRESETS:
-        return SeedQuery(text, "preset", value.casefold())
+        return SeedQuery(text, WorkRef("preset", value.casefold()))
     if (short := try_work_id(value)) is not None:
-        return SeedQuery(text, "openalex", short)
+        return SeedQuery(text, WorkRef("openalex", short))
     if (arxiv := parse_arxiv_id(value)) is not None:
-        return SeedQuery(text, "arxiv", arxiv)
+        return SeedQuery(text, WorkRef("arxiv", arxiv))
     if (doi := normalize_doi(value)) is not None:
-        return SeedQuery(text, "doi", doi)
+        return SeedQuery(text, WorkRef("doi", doi))
     if _LOOKS_LIKE_ID.match(value) and " " not in value:
         raise InputError(f"malformed seed id {_shown(value)}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
     if len(value.split()) < 2 and len(value) < 12:
@@ -132,7 +139,7 @@ def parse_seed(text: str) -> SeedQuery:
                          "pass its DOI or the first words of the title")
     if not any(ch.isalnum() for ch in value):
         raise InputError(f"--seed {_shown(value)} has no letters or digits; pass a preset, an id or a title")
-    return SeedQuery(text, "title", value)
+    return SeedQuery(text, WorkRef("title", value))
 
 
 def _shown(text: str, limit: int = 80) -> str:
@@ -249,8 +256,7 @@ def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None =
     if query.kind == "title":
         record, how = _search_by_title(source, query.value, None)
     else:
-        ref = {"openalex": query.value, "doi": f"doi:{query.value}", "arxiv": f"doi:10.48550/arXiv.{query.value}"}[query.kind]
-        record = source.get_work(ref, select=WORK_FIELDS)
+        record = source.get_work(query.ref.api_ref(), select=WORK_FIELDS)
         if record is None:
             raise SeedNotFoundError(f"OpenAlex has no work for {query.kind} {_shown(query.value)} (404); check the id")
         how = f"fetched by {query.kind} {query.value}"
