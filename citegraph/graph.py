@@ -18,7 +18,7 @@ from .errors import GraphNotFoundError
 from .model import Work
 from .exports import GRAPH_JSON, NODE_COLUMNS, NODE_LINK_KEY, graph_files, save_graph
 
-__all__ = ["build_graph", "save_graph", "load_graph", "graph_files", "NODE_COLUMNS"]
+__all__ = ["build_graph", "save_graph", "load_graph", "graph_path", "graph_files", "NODE_COLUMNS"]
 
 
 def _node_attributes(work: Work, depth: int | None, seed_name: str | None) -> dict[str, Any]:
@@ -70,13 +70,19 @@ def build_graph(
     return graph
 
 
-def load_graph(path: Path | str) -> nx.DiGraph:
-    """The graph saved by :func:`save_graph`, from its directory or its ``graph.json``."""
+def graph_path(path: Path | str) -> Path:
+    """The ``graph.json`` a directory (or the file itself) holds; :class:`GraphNotFoundError` if none."""
     source = Path(path)
     if source.is_dir():
         source = source / GRAPH_JSON
     if not source.is_file():
         raise GraphNotFoundError(f"no crawled graph at {source}; run `citegraph crawl --out {source.parent}` first")
+    return source
+
+
+def load_graph(path: Path | str) -> nx.DiGraph:
+    """The graph saved by :func:`save_graph`, from its directory or its ``graph.json``."""
+    source = graph_path(path)
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
         graph = nx.node_link_graph(data, directed=True, edges="edges", name=NODE_LINK_KEY)

@@ -27,7 +27,7 @@ from .config import DEFAULT_API_URL, Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
 from .progress import Event, Progress, RequestAnswered, SeedsResolved
 from .errors import BudgetExhaustedError, InputError, NetworkError, OfflineMissError, OutputError
-from .graph import build_graph, load_graph, save_graph
+from .graph import build_graph, graph_path, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
 from .versions import merge_crawled_twins
@@ -379,12 +379,36 @@ class JobResult:
     trend: Any = None
 
 
+def _written_dir(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob) -> Path:
+    """The directory a job writes into (and locks)."""
+    if isinstance(job, RenderJob):
+        if job.out is None:
+            return Path(job.graph_dir)
+        return job.out.parent if job.out.suffix.lower() in (".html", ".htm") else job.out
+    if isinstance(job, AnalyzeJob):
+        return Path(job.out_dir or job.graph_dir)
+    return Path(job.out_dir)
+
+
 def run_job(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob, *, on_progress: Progress | None = None,
-            on_plan: Callable[[Any], None] | None = None) -> JobResult:
-    """Run one command's job. ``on_progress`` sees the crawl's events, ``on_plan`` the corpus
-    view's plan ("about N requests, $X") before it is sent (the ``trend`` job)."""
+            on_plan: Callable[[Any], None] | None = None, lock_wait_s: float | None = None) -> JobResult:
+    """Run one command's job, holding its output directory's write lock (:mod:`citegraph.outlock`:
+    a second run writing there waits up to ``lock_wait_s``, then stops with exit 13).
+    ``on_progress`` sees the crawl's events, ``on_plan`` the corpus view's plan ("about N
+    requests, $X") before it is sent (the ``trend`` job)."""
+    from .outlock import output_lock
     from .terms import compile_terms
 
+    if not isinstance(job, (RenderJob, TrendJob)):
+        compile_terms(job.analysis.terms, regex=job.analysis.regex)  # a bad term fails before any request
+    if isinstance(job, (AnalyzeJob, RenderJob)):
+        graph_path(job.graph_dir)  # no graph: say so before creating or locking anything
+    with output_lock(_written_dir(job), wait_s=lock_wait_s):
+        return _run_locked(job, on_progress, on_plan)
+
+
+def _run_locked(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob, on_progress: Progress | None,
+                on_plan: Callable[[Any], None] | None) -> JobResult:
     if isinstance(job, RenderJob):
         return JobResult(page=run_render(job.graph_dir, out=job.out, max_nodes=job.max_nodes, terms=job.terms,
                                          regex=job.regex))
@@ -393,7 +417,6 @@ def run_job(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob, *, on_progress: P
 
         with api_source(job.source) as settings:
             return JobResult(trend=run_trend(settings, job.terms, job.out_dir, seed_texts=job.seeds, on_plan=on_plan))
-    compile_terms(job.analysis.terms, regex=job.analysis.regex)  # a bad term fails before any request
     if isinstance(job, AnalyzeJob):
         with api_source(job.source) as settings:
             return JobResult(analysis=run_analysis(job.graph_dir, out_dir=job.out_dir, options=job.analysis,
