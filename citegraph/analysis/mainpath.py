@@ -6,6 +6,12 @@ work citing nothing in the graph, that run through it (Hummon & Doreian 1989; Ba
 works down to ``u`` and ``down[v]`` = paths from ``v`` down to the works citing nothing,
 ``SPC(u → v) = up[u] · down[v]``: two passes over a topological order, linear in the edges.
 
+Direction: edges run citing → cited, against the knowledge flow (cited → citing) in which the
+main-path literature draws its networks. Its "sources" are here the works citing nothing in
+the graph (the oldest) and its "sinks" the uncited works (the newest): the forward local search
+(:func:`local_main_paths`) starts at the former and walks towards newer works, the backward one
+starts at the latter. Paths are always listed citing → cited, newest first.
+
 Assumptions: edges run citing → cited. Citation graphs can contain cycles (same-year mutual
 citations, data errors); this condenses strongly connected components first, so a cycle counts
 as one work, edges inside it get SPC 0, and parallel citations between two components share
