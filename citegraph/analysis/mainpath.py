@@ -616,7 +616,7 @@ def _key_routes(flow: _Flow, k: int) -> list[list[int]]:
     tied = np.flatnonzero(share >= threshold)
     top = tied[np.lexsort((flow.dst[tied], flow.src[tied], -share[tied]))]
     if top.size > count:
-        log.info("key routes: %d citations tie with the %d-th largest SPC; all kept", top.size - count + 1, count)
+        log.info("key routes: %d citations have at least the %d-th largest SPC (ties); all kept", top.size, count)
     routes: list[list[int]] = []
     seen: set[tuple[int, ...]] = set()
     for a, b in zip(flow.src[top].tolist(), flow.dst[top].tolist()):
@@ -659,7 +659,8 @@ def _edge_rows(G: nx.DiGraph, flow: _Flow, kind: str, route: int, path: Sequence
 
 def main_path_table(G: nx.DiGraph, *, k: int = 10) -> pd.DataFrame:
     """The global main path (``kind`` ``global``, route 0) and the key-route main paths
-    (``kind`` ``key_route``, routes 1..) as one row per citation, computed from one SPC pass."""
+    (``kind`` ``key_route``, routes 1..; more than ``k`` when SPCs tie with the k-th, see
+    :func:`key_route_main_path`) as one row per citation, computed from one SPC pass."""
     flow = _flow(G)
     rows = _edge_rows(G, flow, "global", 0, _global_path(flow))
     for number, route in enumerate(_key_routes(flow, k), start=1):
