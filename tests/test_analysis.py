@@ -808,3 +808,24 @@ def test_demo_with_the_real_bert_defect(demo_graph):
     result = analyze(G)
     rows = result.chains[result.chains["seed"] == "W2963341956"]
     assert (rows["seed_use"] == "unknown").all() and (rows["kind"] != "none").any()
+
+
+def test_venues_are_counted_under_one_name_each():
+    """Issue 13: CVPR under ~10 spellings, ICML '08/'09, NIPS/NeurIPS."""
+    from citegraph.venues import normalize_venue
+
+    G = nx.DiGraph()
+    spellings = ["2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)", "CVPR 2011",
+                 "2005 IEEE Computer Society Conference on Computer Vision and Pattern Recognition (CVPR'05)",
+                 "2014 IEEE Conference on Computer Vision and Pattern Recognition"]
+    for i, venue in enumerate(spellings):
+        add_work(G, f"c{i}", 2010 + i, abstract=USES if i % 2 else NONE, venue=venue)
+    for i, venue in enumerate(["ICML '08", "ICML '09", "NIPS", "NIPS 2011", "Advances in Neural Information Processing Systems"]):
+        add_work(G, f"m{i}", 2010, abstract=USES, venue=venue)
+    venues = adoption_by_venue(G, uses_of(G)).set_index("venue")
+    assert venues.loc["CVPR", ["works", "adopters"]].tolist() == [4, 2]
+    assert venues.loc["ICML", "works"] == 2 and venues.loc["NeurIPS", "works"] == 3
+    assert normalize_venue("BlackboxNLP@EMNLP") == "BlackboxNLP@EMNLP"  # a workshop stays apart
+    assert normalize_venue("Proceedings of the IEEE") == "Proceedings of the IEEE"  # a journal's name
+    assert normalize_venue("Proceedings of the 31st International Conference on Machine Learning") == "ICML"
+    assert normalize_venue(None) is None

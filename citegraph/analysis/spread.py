@@ -18,6 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from ..terms import UNKNOWN_USE, TermUses, spelling_labels
+from ..venues import normalize_venue
 from .chronology import is_earlier, label, when_key
 
 __all__ = [
@@ -186,15 +187,19 @@ def collocations(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, min_
     return pd.DataFrame(rows, columns=columns).astype({"first_year": "Int64"})
 
 
-def adoption_by_attribute(G: nx.DiGraph, uses: TermUses, attr: str, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_attribute(G: nx.DiGraph, uses: TermUses, attr: str, *, term: str | None = None,
+                          normalize: Callable[[Any], Any] | None = None) -> pd.DataFrame:
     """Per value of a node attribute (``field``, ``venue``; a list attribute such as ``topics``
     counts each entry): ``works``, ``known``, ``adopters``, ``share``, ``first_year`` and
-    ``first_id`` of adoption. Works where the attribute is missing are left out."""
+    ``first_id`` of adoption. Works where the attribute is missing are left out. ``normalize``
+    maps each value first (venues: one name per venue)."""
     stats: dict[str, dict[str, Any]] = {}
     of_term = uses.of(term)
     for node, attrs in G.nodes(data=True):
         raw = attrs.get(attr)
         values = raw if isinstance(raw, (list, tuple)) else [raw]
+        if normalize is not None:
+            values = [normalize(value) for value in values]
         use = of_term.get(node, UNKNOWN_USE).use
         for value in values:
             if value in (None, ""):
@@ -223,8 +228,9 @@ def adoption_by_field(G: nx.DiGraph, uses: TermUses, *, term: str | None = None)
 
 
 def adoption_by_venue(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> pd.DataFrame:
-    """:func:`adoption_by_attribute` over the ``venue`` (primary location's source)."""
-    return adoption_by_attribute(G, uses, "venue", term=term)
+    """:func:`adoption_by_attribute` over the ``venue`` (primary location's source), one name per
+    venue (:func:`citegraph.venues.normalize_venue`: CVPR under all its spellings is CVPR)."""
+    return adoption_by_attribute(G, uses, "venue", term=term, normalize=normalize_venue)
 
 
 # --- citation-mediated adoption -------------------------------------------------------------
