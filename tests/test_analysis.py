@@ -29,7 +29,6 @@ from citegraph.analysis import (
     key_route_main_path,
     main_path,
     main_path_table,
-    online_term_counts,
     rpys,
     rpys_peaks,
     spc_weights,
@@ -688,44 +687,16 @@ def test_a_burst_needs_a_handful_of_adopters():
     assert [(r["start"], r["end"], r["adopters"]) for r in burst_intervals(loose)] == [(2018, 2019, 7)]
 
 
-def test_online_term_counts_with_a_fake_group_by():
-    calls: list[tuple[str, str]] = []
-    answers = {
-        "title_and_abstract.search:pre-training": [
-            {"key": "2018", "key_display_name": "2018", "count": 900},
-            {"key": "2019", "key_display_name": "2019", "count": 2500},
-            {"key": "unknown", "key_display_name": "unknown", "count": 3}],
-        "cites:W1,title_and_abstract.search:pre-training": [{"key": "2019", "key_display_name": "2019", "count": 40}],
-        "cites:W1": [{"key": "2019", "key_display_name": "2019", "count": 100},
-                     {"key": "2020", "key_display_name": "2020", "count": 50}],
-    }
-
-    def group_by(filter: str, key: str) -> list[dict[str, Any]]:
-        calls.append((filter, key))
-        return answers.get(filter, [])
-
-    table = online_term_counts(group_by, terms=["pre-training"], seeds=["W1"], seed_names={"W1": "bert"})
-    assert all(key == "publication_year" for _, key in calls)
-    assert {f for f, _ in calls} == set(answers)
-    everywhere = table[table["scope"] == "openalex"]
-    assert everywhere[["year", "count"]].values.tolist() == [[2018, 900], [2019, 2500]]
-    citing = table[table["scope"] == "cites"].set_index("year")
-    assert citing.loc[2019, ["count", "total", "share"]].tolist() == [40, 100, 0.4]
-    assert citing.loc[2020, ["count", "total", "share"]].tolist() == [0, 50, 0.0]
-    assert citing.loc[2019, "seed_name"] == "bert"
-
-
-def test_analyze_with_online_counts():
+def test_every_term_gets_the_full_analysis():
+    """Issue 13: with two terms, the second gets its own origins, chains and spread too."""
     G = chain_graph()
-    uses = uses_of(G)
-
-    def group_by(filter: str, key: str) -> list[dict[str, Any]]:
-        return [{"key": "2019", "key_display_name": "2019", "count": 7}]
-
-    result = analyze(G, terms=("pre-training", "transformer"), group_by=group_by)
-    assert result.online is not None and set(result.online["scope"]) == {"openalex", "cites"}
-    assert set(result.term_timelines["term"]) == {"pre-training"}  # nobody writes "transformer" here
-    assert analyze(G).online is None
+    result = analyze(G, terms=("pre-training", "unsupervised"))
+    assert result.term == "pre-training" and [o.term for o in result.others] == ["unsupervised"]
+    other = result.others[0]
+    assert list(other.earliest["id"]) == ["C", "B"]  # C's title and B's abstract say "unsupervised"
+    assert other.coverage["adopters"] == 2 and other.uses is result.uses
+    assert other.chains[other.chains["seed"] == "S"].iloc[0]["path"][-1] in {"B", "C"}
+    assert other.main_path is result.main_path  # one backbone for every term
 
 
 # --- the conftest's tiny OpenAlex dataset -----------------------------------------------------

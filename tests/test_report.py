@@ -85,21 +85,6 @@ def test_report_summary_is_a_few_plain_lines():
     assert any(line.startswith("evil<seed>:") for line in lines)
 
 
-def test_report_with_online_counts(tmp_path: Path):
-    G = evil_graph()
-
-    def group_by(filter: str, key: str) -> list[dict[str, Any]]:
-        return [{"key": "2018", "key_display_name": "2018", "count": 11},
-                {"key": "2019", "key_display_name": "2019", "count": 42}]
-
-    paths = write_report(G, analyze(G, group_by=group_by), tmp_path)
-    md = paths["report.md"].read_text(encoding="utf-8")
-    assert "**All of OpenAlex.**" in md and "11 in 2018, at most 42 in 2019" in md
-    with paths["online.csv"].open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    assert {"scope": "openalex", "year": "2019", "count": "42"}.items() <= rows[1].items()
-
-
 def test_report_with_no_adopters(tmp_path: Path):
     G = nx.DiGraph(seeds=["S"])
     G.add_node("S", title="Nothing", year=2019, abstract="No term.", has_abstract=True, warnings=[], is_seed=True)
@@ -157,3 +142,16 @@ def test_demo_report_states_the_answer(demo_report):
     assert html.count("<table>") >= 8 and "<script" not in html.lower()
     summary = report_summary(result)
     assert first["id"] in summary
+
+
+def test_each_term_gets_its_own_section_csvs_and_a_comparison(tmp_path: Path):
+    """Issue 13: with two terms, only the first used to get origins and chains."""
+    G = evil_graph()
+    paths = write_report(G, analyze(G, terms=("pre-training", "greedy")), tmp_path)
+    md = paths["report.md"].read_text(encoding="utf-8")
+    assert "“greedy” in the crawled graph" in md and "`origins-greedy.csv`" in md
+    assert (tmp_path / "origins-greedy.csv").is_file() and (tmp_path / "chains-greedy.csv").is_file()
+    compared = (tmp_path / "terms_compared.csv").read_text(encoding="utf-8").splitlines()
+    assert compared[0].startswith("term,adopters") and [line.split(",")[0] for line in compared[1:]] == ["pre-training", "greedy"]
+    first_screen = md[md.index("## The answer, with its scope"):md.index("## In the crawled graph")]
+    assert "`terms_compared.csv`" in first_screen

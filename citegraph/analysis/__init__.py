@@ -12,7 +12,7 @@ step is also a function of its own, shaped like networkx's ``f(G, uses, *, optio
 - ``rpys``: :func:`rpys`, :func:`rpys_peaks`
 - ``spread``: :func:`adoption_by_year`, :func:`spelling_by_year`, :func:`spelling_crossover`,
   :func:`collocations`, :func:`adoption_by_field`, :func:`adoption_by_venue`,
-  :func:`citation_mediation`, :func:`burst_years`, :func:`online_term_counts`
+  :func:`citation_mediation`, :func:`burst_years`
 - ``coverage``: :func:`term_coverage`, :func:`warning_counts`
 - ``highlights``: :class:`Highlights`, :func:`highlights`
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import networkx as nx
@@ -36,7 +36,6 @@ from .mainpath import key_route_main_path, local_main_paths, main_path, main_pat
 from .origin import adopters, adoption_chains, earliest_adopters
 from .rpys import rpys, rpys_peaks
 from .spread import (
-    GroupBy,
     adoption_by_attribute,
     adoption_by_field,
     adoption_by_venue,
@@ -45,7 +44,6 @@ from .spread import (
     burst_years,
     citation_mediation,
     collocations,
-    online_term_counts,
     spelling_by_year,
     spelling_crossover,
 )
@@ -75,7 +73,6 @@ __all__ = [
     "citation_mediation",
     "burst_years",
     "burst_intervals",
-    "online_term_counts",
     "term_coverage",
     "warning_counts",
 ]
@@ -89,8 +86,8 @@ class Analysis:
 
     ``timeline`` joins :func:`adoption_by_year`, the per-year part of
     :func:`citation_mediation` and :func:`burst_years` on ``year``; ``term_timelines`` holds
-    the per-year adopters of every term (long form); ``online`` is ``None`` unless a
-    ``group_by`` was given; ``uses`` is the term use every table was computed from.
+    the per-year adopters of every term (long form); ``uses`` is the term use every table was
+    computed from; ``others`` the same analysis of each further term (``others`` of those empty).
     """
 
     term: str
@@ -115,16 +112,16 @@ class Analysis:
     bursts: list[dict[str, Any]]
     term_timelines: pd.DataFrame
     uses: TermUses
-    online: pd.DataFrame | None = None
+    others: list["Analysis"] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _seed_overview(G: nx.DiGraph, uses: TermUses) -> list[dict[str, Any]]:
+def _seed_overview(G: nx.DiGraph, uses: TermUses, term: str | None = None) -> list[dict[str, Any]]:
     names = G.graph.get("seed_names") or {}
     rows = []
     for seed in G.graph.get("seeds") or []:
         attrs = G.nodes[seed] if seed in G else {}
-        hit = uses.get(seed)
+        hit = uses.get(seed, term)
         rows.append({
             "id": seed, "name": attrs.get("seed_name") or names.get(seed) or seed, "in_graph": seed in G,
             "title": attrs.get("title") or "", "year": attrs.get("year"), "use": hit.use,
@@ -157,51 +154,51 @@ def analyze(
     *,
     terms: str | Sequence[str] = ("pre-training",),
     regex: bool = False,
-    group_by: GroupBy | None = None,
     earliest_limit: int = 10,
     key_routes: int = 10,
     chain_targets: int = 3,
 ) -> Analysis:
-    """Compute the use of ``terms`` in ``G`` (the first is the primary term) and run every analysis.
+    """Compute the use of ``terms`` in ``G`` once and run every analysis for each of them.
 
-    ``G`` is only read. ``group_by`` (the OpenAlex client's method) adds online counts beyond the
-    graph. Raises :class:`~citegraph.errors.TermError` for a bad term, before any work is done.
+    The result describes the first (primary) term; ``others`` holds the same full analysis
+    (origins, chains, spread) for each further term. ``G`` is only read. Raises
+    :class:`~citegraph.errors.TermError` for a bad term, before any work is done.
     """
     timings: dict[str, float] = {}
 
     def timed(name: str, func: Any, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         result = func(*args, **kwargs)
-        timings[name] = round(time.perf_counter() - started, 4)
+        timings[name] = round(time.perf_counter() + timings.get(name, 0.0) - started, 4)
         return result
 
     matchers = compile_terms(terms, regex=regex)
     uses = timed("terms", term_uses, G, matchers)
-    listed = uses.terms
-    term = uses.primary
-    mediation = timed("mediation", citation_mediation, G, uses)
-    bursts = timed("bursts", burst_years, G, uses)
-    spectrum = timed("rpys", rpys, G, uses)
-    analysis = Analysis(
-        term=term, terms=listed, regex=regex, seeds=_seed_overview(G, uses),
-        coverage=timed("coverage", term_coverage, G, uses), warnings=warning_counts(G),
-        earliest=timed("earliest", earliest_adopters, G, uses, limit=earliest_limit),
-        chains=timed("chains", adoption_chains, G, uses, max_targets=chain_targets),
-        main_path=timed("main_path", main_path_table, G, k=key_routes),
-        rpys=spectrum, rpys_peaks=rpys_peaks(spectrum),
-        timeline=_timeline(timed("adoption", adoption_by_year, G, uses), mediation["by_year"], bursts),
-        spellings=timed("spellings", spelling_by_year, G, uses), forms=spelling_by_year(G, uses, by="form"),
-        crossover=spelling_crossover(G, uses), collocations=timed("collocations", collocations, G, uses),
-        fields=adoption_by_field(G, uses), venues=adoption_by_venue(G, uses),
+    paths = timed("main_path", main_path_table, G, k=key_routes)  # the same backbone for every term
+    per_term = [_term_analysis(G, uses, term, paths, timed, earliest_limit=earliest_limit, chain_targets=chain_targets)
+                for term in uses.terms]
+    analysis = replace(per_term[0], others=per_term[1:], timings=timings)
+    log.info("analysis of %s took %.2fs", ", ".join(map(repr, uses.terms)), sum(timings.values()))
+    return analysis
+
+
+def _term_analysis(G: nx.DiGraph, uses: TermUses, term: str, paths: pd.DataFrame, timed: Any, *,
+                   earliest_limit: int, chain_targets: int) -> Analysis:
+    """Every analysis of one term (``uses`` holds them all; ``term`` picks one)."""
+    mediation = timed("mediation", citation_mediation, G, uses, term=term)
+    bursts = timed("bursts", burst_years, G, uses, term=term)
+    spectrum = timed("rpys", rpys, G, uses, term=term)
+    return Analysis(
+        term=term, terms=uses.terms, regex=uses.regex, seeds=_seed_overview(G, uses, term),
+        coverage=timed("coverage", term_coverage, G, uses, term=term), warnings=warning_counts(G),
+        earliest=timed("earliest", earliest_adopters, G, uses, term=term, limit=earliest_limit),
+        chains=timed("chains", adoption_chains, G, uses, term=term, max_targets=chain_targets),
+        main_path=paths, rpys=spectrum, rpys_peaks=rpys_peaks(spectrum),
+        timeline=_timeline(timed("adoption", adoption_by_year, G, uses, term=term), mediation["by_year"], bursts),
+        spellings=timed("spellings", spelling_by_year, G, uses, term=term),
+        forms=spelling_by_year(G, uses, term=term, by="form"),
+        crossover=spelling_crossover(G, uses, term=term), collocations=timed("collocations", collocations, G, uses, term=term),
+        fields=adoption_by_field(G, uses, term=term), venues=adoption_by_venue(G, uses, term=term),
         mediation={k: v for k, v in mediation.items() if k != "by_year"}, bursts=burst_intervals(bursts),
         term_timelines=_term_timelines(G, uses), uses=uses,
     )
-    if group_by is not None:
-        seeds = [s for s in G.graph.get("seeds") or []]
-        analysis.online = timed("online", online_term_counts, group_by, terms=[] if regex else listed, seeds=seeds,
-                                seed_names=G.graph.get("seed_names") or {})
-        if regex:
-            log.warning("online counts skipped: OpenAlex search cannot run a regular expression")
-    analysis.timings = timings
-    log.info("analysis of %r took %.2fs", term, sum(timings.values()))
-    return analysis

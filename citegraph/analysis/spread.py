@@ -1,5 +1,6 @@
 """Spread: how use of the term grew — per year, spelling, collocation, field and venue — whether
-it travelled along citations, in which years it burst, and how often all of OpenAlex uses it.
+it travelled along citations, and in which years it burst (the corpus beyond the graph is
+:mod:`citegraph.corpus`'s).
 
 Assumptions: edges run citing → cited; ``uses`` is the graph's
 :class:`~citegraph.terms.TermUses` (term use is never read from node attributes). Works without a year are left out of every per-year count. Shares are of works
@@ -32,14 +33,10 @@ __all__ = [
     "citation_mediation",
     "burst_years",
     "burst_intervals",
-    "online_term_counts",
-    "GroupBy",
 ]
 
 log = logging.getLogger("citegraph")
 
-#: ``group_by(filter, key) -> [{"key", "key_display_name", "count"}, ...]`` as OpenAlex answers.
-GroupBy = Callable[[str, str], list[dict[str, Any]]]
 
 
 def _dated(G: nx.DiGraph) -> Iterable[tuple[str, Mapping[str, Any], int]]:
@@ -444,57 +441,3 @@ def burst_intervals(bursts: pd.DataFrame) -> list[dict[str, Any]]:
             runs.append({"start": int(row.year), "end": int(row.year), "adopters": int(row.adopters),
                          "weight": float(row.burst_weight)})
     return runs
-
-
-# --- beyond the graph -----------------------------------------------------------------------
-
-
-def _year_counts(groups: Iterable[Mapping[str, Any]]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for group in groups or ():
-        for raw in (group.get("key_display_name"), group.get("key")):
-            try:
-                year = int(str(raw).rstrip("/").rsplit("/", 1)[-1])
-            except (TypeError, ValueError):
-                continue
-            counts[year] = counts.get(year, 0) + int(group.get("count") or 0)
-            break
-    return counts
-
-
-def _search_value(term: str) -> str:
-    # A comma separates OpenAlex filters and "|" means OR, so neither may appear inside one value.
-    return " ".join(term.replace(",", " ").replace("|", " ").split())
-
-
-def online_term_counts(
-    group_by: GroupBy,
-    *,
-    terms: Sequence[str] = ("pre-training",),
-    seeds: Sequence[str] = (),
-    seed_names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """Per-year counts of each term across all of OpenAlex and among the works citing each seed.
-
-    Calls ``group_by(filter, "publication_year")`` with ``title_and_abstract.search:<term>``
-    (scope ``openalex``), ``cites:<seed>,title_and_abstract.search:<term>`` and ``cites:<seed>``
-    (scope ``cites``: ``count`` of citing works using the term out of ``total`` citing works,
-    ``share`` = count / total). OpenAlex's search stems words, so this is its notion of the
-    term, not :func:`citegraph.terms.compile_term`'s. Errors from ``group_by`` propagate.
-    """
-    rows: list[dict[str, Any]] = []
-    names = dict(seed_names or {})
-    totals = {seed: _year_counts(group_by(f"cites:{seed}", "publication_year")) for seed in seeds}
-    for term in terms:
-        value = _search_value(term)
-        for year, count in sorted(_year_counts(group_by(f"title_and_abstract.search:{value}", "publication_year")).items()):
-            rows.append({"scope": "openalex", "seed": "", "seed_name": "", "term": term, "year": year, "count": count,
-                         "total": None, "share": None})
-        for seed in seeds:
-            counts = _year_counts(group_by(f"cites:{seed},title_and_abstract.search:{value}", "publication_year"))
-            for year in sorted(set(counts) | set(totals[seed])):
-                count, total = counts.get(year, 0), totals[seed].get(year, 0)
-                rows.append({"scope": "cites", "seed": seed, "seed_name": names.get(seed, seed), "term": term,
-                             "year": year, "count": count, "total": total,
-                             "share": round(count / total, 4) if total else None})
-    return pd.DataFrame(rows, columns=["scope", "seed", "seed_name", "term", "year", "count", "total", "share"])

@@ -40,7 +40,7 @@ def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str, *, corp
     blocks = build_document(G, analysis, corpus, corpus_note)
     paths: dict[str, Path] = {}
     with atomic_files(files) as staged:
-        for name, frame in report_tables(analysis, G).items():
+        for name, frame in report_tables(analysis, G, corpus).items():
             paths[name] = staged.write(out / name, frame_csv(frame))
         paths["report.md"] = staged.write(out / "report.md", render_markdown(blocks))
         paths["report.html"] = staged.write(out / "report.html", render_html(blocks, report_title(analysis)))

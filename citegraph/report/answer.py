@@ -16,7 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from ..analysis import Analysis
-from .blocks import Block, Bullets, Heading, Paragraph
+from .blocks import Block, Bullets, Heading, Paragraph, Table
 
 __all__ = ["answer_blocks", "crawl_scope"]
 
@@ -135,5 +135,30 @@ def answer_blocks(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus_
     bullets = _corpus_bullets(corpus, analysis.terms) if corpus is not None else [
         f"**Beyond the crawl:** {corpus_note or 'no corpus view'}; everything below describes only the crawled graph."]
     bullets += [_crawl_bullet(G, analysis), _limits_bullet(G, analysis)]
-    return [Heading(2, "The answer, with its scope"), Bullets(tuple(bullets)),
-            Paragraph("Each figure below names the CSV it comes from; the caveats at the end say what the data cannot show.")]
+    blocks: list[Block] = [Heading(2, "The answer, with its scope"), Bullets(tuple(bullets))]
+    if analysis.others:
+        blocks += [Paragraph("The terms side by side — in the crawled graph, and in the corpus when it was counted:"),
+                   _comparison(analysis, corpus)]
+    return blocks + [Paragraph("Each figure below names the CSV it comes from; the caveats at the end say what the "
+                               "data cannot show.")]
+
+
+def _comparison(analysis: Analysis, corpus: Any) -> Table:
+    from .tables import terms_compared
+
+    frame = terms_compared(analysis, corpus)
+    columns = [("term", "term"), ("adopters in graph", "adopters"), ("with known use", "known_use"),
+               ("earliest in graph", "graph_first")]
+    if "corpus_works" in frame.columns:
+        columns += [("works in corpus", "corpus_works"), ("first verified use", "corpus_first_year"),
+                    ("took off", "corpus_takeoff"), ("peak", "corpus_peak")]
+    rows = tuple(tuple(_cell(row[key]) for _, key in columns) for row in frame.to_dict("records"))
+    return Table(tuple(label for label, _ in columns), rows, "terms_compared.csv")
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}" if value >= 10_000 else str(int(value))
+    return f"{value:,}" if isinstance(value, int) and value >= 10_000 else str(value)

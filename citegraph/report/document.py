@@ -20,7 +20,7 @@ from ..exports import is_missing
 from ..terms import variants
 from .answer import answer_blocks
 from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
-from .tables import coverage_table, flagged_works
+from .tables import PER_TERM_CSVS, coverage_table, flagged_works, term_csv, terms_compared
 
 __all__ = ["build_document", "report_title", "report_summary", "percent"]
 
@@ -198,14 +198,6 @@ def _where_sentences(analysis: Analysis) -> list[str]:
             top = ", ".join(f"{r[column]} ({r['adopters']} of {r['known']} with known use, first {_num(r['first_year'])})"
                             for r in used)
             lines.append(f"**Where ({column}).** Most adopters: {top} (`{source}`).")
-    online = analysis.online
-    if online is not None and not online.empty:
-        everywhere = online[(online["scope"] == "openalex") & (online["term"] == analysis.term)]
-        if not everywhere.empty:
-            first, peak = everywhere.iloc[0], everywhere.sort_values(["count", "year"], ascending=[False, True]).iloc[0]
-            lines.append(f"**All of OpenAlex.** Works whose title or abstract OpenAlex matches to {_term_phrase(analysis)}: "
-                         f"{_num(first['count'])} in {_num(first['year'])}, at most {_num(peak['count'])} in "
-                         f"{_num(peak['year'])} (`online.csv`).")
     return lines
 
 
@@ -240,9 +232,25 @@ def build_document(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus
         Bullets(tuple(_spread_sentences(analysis))),
         Heading(2, "Evidence"),
     ]
+    for other in analysis.others:
+        doc += _other_term(other)
     doc += _evidence(analysis)
     doc += _caveats(analysis, G)
     return doc
+
+
+def _cited_for(text: str, analysis: Analysis) -> str:
+    """``text`` citing ``analysis``'s own CSVs (``origins-fine-tuning.csv`` for a further term)."""
+    for name in PER_TERM_CSVS:
+        text = text.replace(f"`{name}`", f"`{term_csv(name, analysis)}`")
+    return text
+
+
+def _other_term(analysis: Analysis) -> list[Block]:
+    """The full analysis of a further ``--term``: origins, chains, spread, each citing its CSVs."""
+    bullets = [_earliest_sentence(analysis), *_seed_sentences(analysis), *_spread_sentences(analysis)]
+    return [Heading(2, f"{_term_phrase(analysis)} in the crawled graph"),
+            Bullets(tuple(_cited_for(text, analysis) for text in bullets))]
 
 
 def _searched(analysis: Analysis) -> list[str]:
@@ -306,11 +314,6 @@ def _evidence(analysis: Analysis) -> list[Block]:
             ("deviation", "deviation", _num), ("most cited that year", "top_cited_labels", _text),
             ("citations", "top_cited_counts", _text)], "rpys.csv"),
     ]
-    if analysis.online is not None and not analysis.online.empty:
-        doc += [Heading(3, "Beyond the graph: all of OpenAlex"),
-                _table(analysis.online, [
-                    ("scope", "scope", _text), ("seed", "seed_name", _text), ("term", "term", _text), ("year", "year", _num),
-                    ("count", "count", _num), ("total", "total", _num), ("share", "share", percent)], "online.csv", limit=120)]
     if len(analysis.terms) > 1:
         doc += [Heading(3, "Other terms"),
                 _table(analysis.term_timelines, [
