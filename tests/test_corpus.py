@@ -348,5 +348,6 @@ def test_crawl_and_analyze_report_the_corpus_answer_and_the_crawl_answer_each_wi
     assert FIRST_USE in corpus_line and "Psychology" in corpus_line
     assert crawl_line.startswith("- **In the crawl** — the ") and "references-only crawl" in crawl_line
     assert "Krizhevsky 2009 (W9794682667)" in crawl_line and "1952" not in crawl_line
+    assert "fields where that sense dominates: Psychology (7)" in md  # "before training": 6 uses + the 1950 false hit
     earliest = pd.read_csv(tmp_path / "out" / "corpus_earliest.csv")
     assert FALSE_POSITIVE in set(earliest["id"]) and not earliest.set_index("id").loc[FALSE_POSITIVE, "verified"]

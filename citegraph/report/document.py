@@ -235,7 +235,7 @@ def build_document(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus
     for other in analysis.others:
         doc += _other_term(other)
     doc += _evidence(analysis)
-    doc += _caveats(analysis, G)
+    doc += _caveats(analysis, G, corpus)
     return doc
 
 
@@ -350,7 +350,31 @@ def _defect_notes(G: nx.DiGraph) -> list[str]:
     return notes
 
 
-def _caveats(analysis: Analysis, G: nx.DiGraph) -> list[Block]:
+#: Fields where "pre-training" mostly means "before a training session" (pre-/post-training
+#: scores, assessments), not a stage of machine learning.
+OTHER_SENSE_FIELDS = ("Psychology", "Medicine", "Health Professions", "Nursing", "Neuroscience",
+                      "Social Sciences", "Arts and Humanities", "Veterinary", "Dentistry")
+
+
+def _sense_caveat(analysis: Analysis, corpus: Any) -> str:
+    """What string matching cannot tell: a compound meaning "before training" (clinical and
+    psychology studies: "pre-training and post-training scores"), with the corpus's works in
+    fields where that sense dominates, when the corpus view counted fields."""
+    text = ("String matching cannot tell the senses of a word apart: “pre-training” also means *before a "
+            "training session* (“pre-training and post-training scores” in clinical, sports and psychology "
+            "studies).")
+    if corpus is None or corpus.fields.empty:
+        return text
+    fields = corpus.fields[(corpus.fields["term"] == analysis.term) & corpus.fields["field"].isin(OTHER_SENSE_FIELDS)]
+    if fields.empty:
+        return text
+    totals = fields.groupby("field")["works"].sum().sort_values(ascending=False)
+    listed = ", ".join(f"{name} ({int(n):,})" for name, n in totals.items())
+    return (text + f" In the corpus, {int(totals.sum()):,} of its works are in fields where that sense dominates: "
+            f"{listed} (`corpus_fields.csv`); read their counts as a different use, not as the same idea spreading.")
+
+
+def _caveats(analysis: Analysis, G: nx.DiGraph, corpus: Any = None) -> list[Block]:
     cov = analysis.coverage
     items = [
         f"Only {cov['works_with_abstract']} of {cov['works']} works ({percent(cov['abstract_share'])}) have a real "
@@ -364,6 +388,7 @@ def _caveats(analysis: Analysis, G: nx.DiGraph) -> list[Block]:
         f"the citations (`coverage.csv`).",
         "Dates of the form YYYY-01-01 are year-only placeholders and are not used to order works within a year.",
         "Term matching is lexical: a work may use the idea without the word, and a use may be a passing mention.",
+        _sense_caveat(analysis, corpus),
     ]
     items += _defect_notes(G)
     flagged = flagged_works(G)
