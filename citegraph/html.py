@@ -113,7 +113,7 @@ _NO_YEAR_GAP = 90.0
 _ROOMY_YEAR_WIDTH = 150.0
 _ROOMY_EMPTY_YEAR_WIDTH = 40.0
 _ROOMY_GAP_BAND_WIDTH = 60.0
-_ROOMY_NODE_GAP = 34.0
+_ROOMY_NODE_GAP = 56.0
 _ROOMY_COLUMN_GAP = 130.0
 _RADIUS_FOCUS_MIN = 8.0  # a term user, seed or chain work is never drawn smaller
 # The list layout (portrait screens): one work per line, years top to bottom.

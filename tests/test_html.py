@@ -635,9 +635,10 @@ def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph
 
     analyze_graph(demo_graph, tmp_path)
     page = render_graph(demo_graph, tmp_path / "graph.html")
-    browser.set_window_size(1280, 800)
+    _set_viewport(browser, 1200, 750)  # small files: the README shows them at about this size
     try:
         _open(browser, page)
+        assert browser.find_element("id", "counts").text.startswith("20 works shown: 20 using “pre-training”")
         assert _console_problems(browser) == []
         _park_mouse(browser)
         browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")

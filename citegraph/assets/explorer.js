@@ -334,7 +334,7 @@
       var others = obstacles.filter(function (o) { return o.id !== p.id; });
       var spot = null;
       for (var i = 0; i < spots.length && !spot; i++) {
-        var box = { x0: spots[i].x0, x1: spots[i].x0 + width, y0: spots[i].y - half, y1: spots[i].y + half };
+        var box = { x0: spots[i].x0 - gap, x1: spots[i].x0 + width + gap, y0: spots[i].y - half, y1: spots[i].y + half };
         if (!overlaps(box, placed) && !overlaps(box, others)) { spot = spots[i]; placed.push(box); }
       }
       if (!spot && !strong) return;
