@@ -119,7 +119,7 @@ _RADIUS_FOCUS_MIN = 8.0  # a term user, seed or chain work is never drawn smalle
 # The list layout (portrait screens): one work per line, years top to bottom.
 _LIST_LINE = 30.0
 _LIST_YEAR_GAP = 22.0
-_LIST_LANES = (0.0, 34.0, 68.0)
+_LIST_LANES = (0.0, 24.0, 48.0)
 _ABSTRACT_CHARS = 1500
 _SNIPPET_CHARS = 600
 _AUTHORS_SHOWN = 25

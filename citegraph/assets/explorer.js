@@ -778,7 +778,7 @@
       });
     }
     padLeft = Math.min(Math.max(padLeft, 0), W * 0.2);
-    padRight = Math.min(Math.max(padRight, 0), W * 0.45);
+    padRight = Math.min(Math.max(padRight, 0), W * (vertical() ? 0.62 : 0.45));
     var fit = scaleFor(padLeft, padRight), scale = fit.scale;
     var sx0 = left + padLeft + (fit.w - (x1 - x0) * scale) / 2, sy0 = top + (fit.h - (y1 - y0) * scale) / 2;
     network.moveTo({
