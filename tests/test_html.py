@@ -924,6 +924,8 @@ def test_keyboard_zoom_pan_escape_and_links(browser: Any, demo_page: Path) -> No
     browser.execute_script("citegraph.selectWork('W9425100365', false)")  # GPT-1: a synthetic id
     assert not any("openalex.org" in h for h in _panel_links(browser))
     assert any(h.endswith("/report.html#work-W9425100365") for h in _panel_links(browser))
+    browser.execute_script("citegraph.selectWork('W9012250293', false)")  # an adopter of 2017 the report does not list
+    assert not any("report.html" in h for h in _panel_links(browser))
     ActionChains(browser).send_keys(Keys.ESCAPE).perform()
     assert _wait(browser, "return citegraph.selected === null")
     assert not browser.find_element("id", "details").is_displayed()

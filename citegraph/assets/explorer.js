@@ -43,8 +43,12 @@
   function arxivUrl(id) {
     return /^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?\/\d{7})$/.test(id || "") ? "https://arxiv.org/abs/" + id : null;
   }
-  // The report's row of a work: report.html carries id="work-<id>" on each work it names.
-  function reportUrl(id) { return META.report && /^[A-Za-z0-9_.:-]+$/.test(id) ? META.report + "#work-" + encodeURIComponent(id) : null; }
+  // The report's row of a work: report.html carries id="work-<id>" on each work it names (the
+  // seeds, the earliest adopters, the works on a chain or on the main path).
+  function reportUrl(w) {
+    var named = w.is_seed || w.is_earliest_adopter || w.early || w.on_chain || w.on_main_path;
+    return META.report && named && /^[A-Za-z0-9_.:-]+$/.test(w.id) ? META.report + "#work-" + encodeURIComponent(w.id) : null;
+  }
   function authorLine(w, max) {
     if (!w.authors.length) return "";
     var shown = w.authors.slice(0, max);
@@ -678,7 +682,7 @@
       detailsBody.appendChild(el("div", "meta", "\u201c" + term + "\u201d: " + META.term_labels[t.use] + (t.snippet ? " \u2014 " + t.snippet : "")));
     });
     var links = el("div", "links meta");
-    var doi = doiUrl(w.doi), oa = openalexUrl(w.id, w.synthetic_id), ax = arxivUrl(w.arxiv_id), rep = reportUrl(w.id);
+    var doi = doiUrl(w.doi), oa = openalexUrl(w.id, w.synthetic_id), ax = arxivUrl(w.arxiv_id), rep = reportUrl(w);
     if (doi) links.appendChild(link(doi, "DOI " + w.doi));
     if (oa) links.appendChild(link(oa, "OpenAlex " + w.id));
     if (ax) links.appendChild(link(ax, "arXiv " + w.arxiv_id));
