@@ -401,6 +401,10 @@ def _shown(driver: Any) -> tuple[int, int, str]:
     return nodes, edges, driver.find_element("id", "counts").text
 
 
+def _visible(driver: Any) -> list[str]:
+    return driver.execute_script("return citegraph.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+
+
 def _click_node(driver: Any, node: str) -> None:
     """A real mouse click at the node's place on the canvas."""
     from selenium.webdriver.common.action_chains import ActionChains
@@ -439,25 +443,40 @@ def test_page_loads_offline_without_errors(browser: Any, small_page: Path, small
     assert browser.execute_script("return [citegraph.nodes.length, citegraph.edges.length]") == [
         small_graph.number_of_nodes(), small_graph.number_of_edges()]
     assert browser.execute_script("return citegraph.network.body.data.nodes.length") == small_graph.number_of_nodes()
+    # the first view: the term's users, the seed and the chain; the non-users, the unknown
+    # and the undated are one click away
+    nodes, edges, text = _shown(browser)
+    assert sorted(_visible(browser)) == ["W1", "W2", "W4", "W5", "W7"]
+    assert (nodes, edges) == (5, 4)
+    assert text.startswith("5 works shown: 4 using “pre-training” (3 on chains to the seed), 1 more on chains; 5 hidden")
+    browser.find_element("id", "show-all").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 10")
     nodes, edges, text = _shown(browser)
     assert (nodes, edges) == (10, 12)
-    assert "Showing 10 of 10 works · 12 of 12 citation links" in text
+    assert text.startswith("10 works shown: ") and "; 0 hidden · 12 citation links" in text
     assert browser.execute_script("return citegraph.network.physics.options.enabled") is False
 
 
 @pytest.mark.browser
 def test_search_and_filters_change_what_is_shown(browser: Any, small_page: Path) -> None:
     _open(browser, small_page)
+    browser.find_element("id", "show-all").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 10")
     search = browser.find_element("id", "search")
     search.send_keys("attention")
     assert _wait(browser, "return citegraph.shown.nodes === 2")
     nodes, edges, text = _shown(browser)
-    assert (nodes, edges) == (2, 1) and "Showing 2 of 10 works · 1 of 12 citation links" in text
+    assert (nodes, edges) == (2, 1) and text.startswith("2 works shown: 2 not using it; 8 hidden")
     results = browser.find_elements("css selector", "#search-results button")
     assert [r.text.split(" — ")[0] for r in results] == ["Vaswani 2017", "Mikolov 2016"]
     search.clear()
     search.send_keys("DEVLIN")  # authors too, any case
     assert _wait(browser, "return citegraph.shown.nodes === 1")
+    search.clear()
+    search.send_keys("biLM")  # the matched text: W2 uses the term in its abstract only
+    assert _wait(browser, "var b = document.querySelector('#search-results button');"
+                          " return citegraph.shown.nodes === 1 && b && b.textContent.startsWith('Peters 2018')")
+    assert "(in the matched text)" in browser.find_element("css selector", "#search-results button").text
     search.clear()
     search.send_keys(" ")
     assert _wait(browser, "return citegraph.shown.nodes === 10")
@@ -465,25 +484,34 @@ def test_search_and_filters_change_what_is_shown(browser: Any, small_page: Path)
     year_from = browser.find_element("id", "year-from")
     year_from.clear()
     year_from.send_keys("2016")
-    assert _wait(browser, "return citegraph.shown.nodes === 7")  # 2016-2019 (6) + the work without a year
+    # a year range hides the undated works: 2016-2019 is 6 works
+    assert _wait(browser, "return citegraph.shown.nodes === 6")
+    assert not browser.find_element("id", "no-year").is_selected()
+    assert browser.execute_script("return citegraph.nodes.get('W6').hidden") is True
+    browser.find_element("id", "no-year").click()  # unless asked for
+    assert _wait(browser, "return citegraph.shown.nodes === 7")
     browser.find_element("id", "no-year").click()
     assert _wait(browser, "return citegraph.shown.nodes === 6")
-    assert browser.execute_script("return citegraph.nodes.get('W6').hidden") is True
-    browser.find_element("css selector", "input.term-use[value=no]").click()
+    browser.find_element("id", "show-no").click()  # the non-users: W8, W9
     assert _wait(browser, "return citegraph.shown.nodes === 4")
     nodes, edges, text = _shown(browser)
-    assert nodes == 4 and "Showing 4 of 10 works" in text
+    assert nodes == 4 and text.startswith("4 works shown: ")
     assert edges == 2  # W1 -> W2 and W1 -> W7; W10's only link goes to W9, which is hidden
-    browser.find_element("id", "highlighted-only").click()
-    assert _wait(browser, "return citegraph.shown.nodes === 2")  # W1 (seed) and W2 (chain)
-    browser.find_element("id", "reset").click()
-    assert _wait(browser, "return citegraph.shown.nodes === 10")
+    browser.find_element("id", "show-unknown").click()  # W10
+    assert _wait(browser, "return citegraph.shown.nodes === 3")
+    browser.find_element("id", "reset").click()  # the first view
+    assert _wait(browser, "return citegraph.shown.nodes === 5")
+    assert not browser.find_element("id", "show-all").is_selected()
+    browser.find_element("id", "show-main").click()  # the main path adds W3
+    assert _wait(browser, "return citegraph.shown.nodes === 6")
+    assert browser.execute_script("return citegraph.nodes.get('W3').color.border") == "#0072B2"
     assert _console_problems(browser) == []
 
 
 @pytest.mark.browser
 def test_click_shows_details_and_neighbours(browser: Any, small_page: Path) -> None:
     _open(browser, small_page)
+    browser.execute_script("citegraph.showAll()")
     _click_node(browser, "W4")
     assert _wait(browser, "return citegraph.selected === 'W4'")
     panel = browser.find_element("id", "details-body")
@@ -552,7 +580,9 @@ def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_f
     assert _console_problems(browser) == [] and _network_requests(browser) == []
     n, e = demo_graph.number_of_nodes(), demo_graph.number_of_edges()
     assert browser.execute_script("return [citegraph.nodes.length, citegraph.edges.length]") == [n, e]
-    assert f"Showing {n:,} of {n:,} works · {e:,} of {e:,} citation links" in browser.find_element("id", "counts").text
+    browser.execute_script("citegraph.showAll()")
+    assert browser.find_element("id", "counts").text.startswith(f"{n:,} works shown: ")
+    assert f"; 0 hidden · {e:,} citation links" in browser.find_element("id", "counts").text
     assert seconds < 10
     _click_node(browser, "W2963341956")  # BERT
     assert _wait(browser, "return citegraph.selected === 'W2963341956'")
@@ -589,7 +619,7 @@ def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_pat
     total = demo_graph.number_of_nodes()
     assert f"{total - 300:,} of {total:,} works and {hidden['edges']:,} citation links are not drawn" in notice
     assert "(limit 300 works" in notice
-    assert f"{total - 300:,} more works not drawn" in browser.find_element("id", "counts").text
+    assert f"({total - 300:,} not drawn, see note)" in browser.find_element("id", "counts").text
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "graph_demo_limit300.png"))
 
@@ -605,9 +635,10 @@ def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph
 
     analyze_graph(demo_graph, tmp_path)
     page = render_graph(demo_graph, tmp_path / "graph.html")
-    browser.set_window_size(1280, 800)
+    _set_viewport(browser, 1200, 750)  # small files: the README shows them at about this size
     try:
         _open(browser, page)
+        assert browser.find_element("id", "counts").text.startswith("20 works shown: 20 using “pre-training”")
         assert _console_problems(browser) == []
         _park_mouse(browser)
         browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
@@ -627,3 +658,299 @@ def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph
             docs.mkdir(exist_ok=True)
             (docs / name).write_bytes(shot.read_bytes())
         assert (docs / name).is_file(), f"docs/{name} (shown in the README) is missing: rerun with CITEGRAPH_UPDATE_DOCS=1"
+
+
+# ----------------------------------------------------------------------------- the first view (issue 13)
+
+
+def test_badge_goes_to_the_first_years_only() -> None:
+    from citegraph.html import BADGE_MIN, badge_holders
+
+    G = nx.DiGraph()
+    years = {"A": 2009, "B": 2010, "C": 2010, "D": 2010, "E": 2012, "F": 2013, "G": 2015, "U": None}
+    for node, year in years.items():
+        _node(G, node, year, node)
+    assert BADGE_MIN == 3
+    assert badge_holders(G, years) == {"A", "B", "C", "D"}  # 2010 is not split
+    assert badge_holders(G, ["E", "F", "G", "U"]) == {"E", "F", "G"}
+    assert badge_holders(G, ["U", "missing"]) == set()
+    for node in "HIJKL":
+        _node(G, node, 2001, node)
+    assert badge_holders(G, list(years) + list("HIJKL")) == set("HIJKL")  # a first year with five: all five
+
+
+def test_labels_are_disambiguated_and_titles_never_read_as_authors() -> None:
+    from citegraph.html import short_labels
+
+    G = nx.DiGraph()
+    _node(G, "H1", 2006, "Reducing the dimensionality of data", authors=["Geoffrey E. Hinton"], date="2006-07-28")
+    _node(G, "H2", 2006, "A fast learning algorithm for deep belief nets", authors=["Geoffrey Hinton"], date="2006-05-01")
+    _node(G, "H3", 2012, "Improving neural networks", authors=["G. Hinton"])
+    _node(G, "R", 2010, "Roles of Pre-Training and Fine-Tuning in Context-Dependent DBN-HMMs")
+    _node(G, "S", 2017, "Short")
+    _node(G, "N1", None, "x", authors=["Ann Lee"])
+    _node(G, "N2", None, "y", authors=["Bo Lee"])
+    labels = short_labels(G)
+    assert labels["H2"] == "Hinton 2006a" and labels["H1"] == "Hinton 2006b"  # by date
+    assert labels["H3"] == "Hinton 2012"
+    assert labels["R"] == "\u201cRoles of Pre-Training\u2026\u201d 2010"
+    assert labels["S"] == "\u201cShort\u201d 2017"
+    assert {labels["N1"], labels["N2"]} == {"Lee (a)", "Lee (b)"}
+    assert len(set(labels.values())) == len(labels)
+
+
+def test_first_view_data_layouts_sizes_and_main_path_default(small_graph: nx.DiGraph, tmp_path: Path) -> None:
+    from citegraph.html import focus_nodes
+
+    data = _embedded(_render(small_graph, tmp_path / "graph.html").read_text(encoding="utf-8"))
+    focus = focus_nodes(small_graph)
+    assert focus == {"W1", "W2", "W4", "W5", "W7"}
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert {i for i, n in nodes.items() if "f" in n.get("p", {})} == focus  # the roomy first view
+    assert {i for i, n in nodes.items() if "v" in n.get("p", {})} == focus  # the list, for a phone
+    assert {i for i, n in nodes.items() if "m" in n.get("p", {})} == focus | {"W3"}  # with the main path
+    assert data["meta"]["layouts"]["list"]["orient"] == "v" and data["meta"]["layouts"]["focus"]["orient"] == "h"
+    list_y = [nodes[i]["p"]["v"][1] for i in ("W5", "W4", "W2", "W1")]  # 2010, 2013, 2018, 2019: top to bottom
+    assert list_y == sorted(list_y)
+    # the main path (W3 is a non-user) is off by default; its outline comes with the toggle
+    assert data["meta"]["main_path_default"] is False and data["meta"]["start_with_all"] is False
+    styles = data["meta"]["node_styles"]
+    assert styles[nodes["W3"]["s"]]["borderWidth"] == 1 and styles[nodes["W3"]["sm"]]["color"]["border"] == "#0072B2"
+    assert nodes["W4"]["w"]["is_earliest_adopter"] is True and styles[nodes["W4"]["s"]]["shape"] == "diamond"
+    # every work of the first view is named; W6 (undated, unknown use) is drawn small, unnamed
+    assert all("pin" in nodes[i] for i in focus) and "pin" not in nodes["W6"]
+    assert nodes["W6"]["size"] == 4.0
+    assert data["meta"]["report"] == ""
+
+
+def test_title_only_adopters_are_not_drawn_at_the_minimum_size(tmp_path: Path) -> None:
+    G = nx.DiGraph(seeds=["S"])
+    _node(G, "S", 2019, "Seed pre-training", is_seed=True, term_use="title", cited_by_count=10)
+    _node(G, "T", 2010, "Why does unsupervised pre-training help", cited_by_count=None, term_use="title")
+    _node(G, "R", 2010, "A reference", cited_by_count=None)
+    G.add_edges_from([("S", "T"), ("S", "R")])
+    data = _embedded(_render(G, tmp_path / "graph.html").read_text(encoding="utf-8"))
+    sizes = {n["id"]: n["size"] for n in data["nodes"]}
+    assert sizes["T"] >= 8 > sizes["R"]
+
+
+def test_main_path_is_on_by_default_when_it_runs_through_term_users(tmp_path: Path) -> None:
+    G = nx.DiGraph(seeds=["S"])
+    _node(G, "S", 2019, "Seed pre-training", is_seed=True, term_use="title", on_main_path=True)
+    _node(G, "A", 2015, "pre-training again", term_use="title", on_main_path=True)
+    _node(G, "B", 2012, "a reference")
+    G.add_edge("S", "A", on_main_path=True, on_chain=False)
+    G.add_edge("A", "B", on_main_path=False, on_chain=False)
+    data = _embedded(_render(G, tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert data["meta"]["main_path_default"] is True
+
+
+def test_report_link_when_the_report_is_beside_the_page(small_graph: nx.DiGraph, tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("<html></html>")
+    html = _render(small_graph, tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert _embedded(html)["meta"]["report"] == "report.html"
+    assert '<a id="report-link" href="report.html">Report</a>' in html
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("first-view")
+    (out / "report.html").write_text("<html><body>report</body></html>")
+    return _render(demo_graph, out / "graph.html")
+
+
+def _first_view(G: nx.DiGraph) -> list[str]:
+    from citegraph.html import focus_nodes
+
+    return sorted(n for n in focus_nodes(G) if G.nodes[n].get("year") is not None)
+
+
+def test_demo_first_view_is_a_handful_with_four_badges(demo_graph: nx.DiGraph, demo_page: Path) -> None:
+    data = _embedded(demo_page.read_text(encoding="utf-8"))
+    first = _first_view(demo_graph)
+    assert len(first) == 20  # the 20 adopters; the seeds and every chain work use the term
+    badges = sorted(n["w"]["label"] for n in data["nodes"] if n["w"].get("is_earliest_adopter"))
+    assert len(badges) == 4 and data["meta"]["badge"] == {"holders": 4, "listed": 10, "min": 3}
+    assert "Krizhevsky 2009" in badges and "Glorot 2010" in badges
+    labels = [n["w"]["label"] for n in data["nodes"]]
+    assert len(set(labels)) == len(labels)
+
+
+def _set_viewport(driver: Any, width: int, height: int) -> None:
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [innerWidth, innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+def _header_numbers(driver: Any) -> dict[str, int]:
+    return driver.execute_script(
+        "var out = {shown: +document.getElementById('shown-nodes').textContent.replace(/,/g, ''),"
+        " hidden: +document.getElementById('hidden-count').textContent.replace(/,/g, '')};"
+        "document.querySelectorAll('#counts [data-part]').forEach(function (e) {"
+        " out[e.getAttribute('data-part')] = +e.textContent.replace(/,/g, ''); });"
+        "return out;")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", [(1600, 900), (400, 800)], ids=["1600x900", "400x800"])
+def test_demo_first_view_shows_the_adopters_and_chains_readably(
+    browser: Any, demo_graph: nx.DiGraph, demo_page: Path, size: tuple[int, int]
+) -> None:
+    width, height = size
+    _set_viewport(browser, width, height)
+    try:
+        _open(browser, demo_page)
+        assert _console_problems(browser) == []
+        visible = _visible(browser)
+        assert sorted(visible) == _first_view(demo_graph)
+        numbers = _header_numbers(browser)
+        parts = {k: v for k, v in numbers.items() if k not in ("shown", "hidden")}
+        assert numbers["shown"] == len(visible) == sum(parts.values()) == parts["users"] == 20
+        assert numbers["hidden"] == demo_graph.number_of_nodes() - len(visible)
+        text = browser.find_element("id", "counts").text
+        assert text.startswith("20 works shown: 20 using “pre-training” (11 on chains to the seeds); 1,381 hidden")
+        layout, canvas, scale = browser.execute_script(
+            "return [citegraph.layout(), document.querySelector('#network canvas').clientWidth, citegraph.network.getScale()]")
+        assert layout == ("list" if width < 640 else "focus")
+        assert canvas >= (380 if width <= 400 else 0.75 * width)
+        # every work in view, none tiny, and every one named without two names overlapping
+        boxes = browser.execute_script(
+            "var net = citegraph.network, c = document.getElementById('network');"
+            "return citegraph.nodes.get({filter: n => !n.hidden}).map(function (n) {"
+            " var p = net.canvasToDOM(net.getPositions([n.id])[n.id]); return [p.x, p.y, n.size * net.getScale(), c.clientWidth, c.clientHeight]; });")
+        for x, y, radius, w, h in boxes:
+            assert 0 < x < w and 0 < y < h
+            assert radius >= 4
+        assert browser.execute_script("return citegraph.named") == len(visible)
+        # the diamonds: the first four adopters, not the report's ten
+        assert browser.execute_script("return citegraph.nodes.get({filter: n => n.shape === 'diamond'}).length") == 4
+        assert not browser.find_element("id", "show-main").is_selected()
+        ARTIFACTS.mkdir(exist_ok=True)
+        ActionChains = pytest.importorskip("selenium.webdriver.common.action_chains").ActionChains
+        ActionChains(browser).move_to_element(browser.find_element("id", "page-title")).perform()
+        browser.save_screenshot(str(ARTIFACTS / f"explorer_first_view_{width}x{height}.png"))
+    finally:
+        browser.set_window_size(1600, 1000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [800, 500])
+def test_graph_gets_most_of_a_narrow_screen(browser: Any, demo_page: Path, width: int) -> None:
+    _set_viewport(browser, width, 900)
+    try:
+        _open(browser, demo_page)
+        canvas = browser.execute_script("return document.querySelector('#network canvas').clientWidth")
+        assert canvas >= 0.95 * width
+        controls = browser.find_element("id", "controls")
+        assert not controls.is_displayed()
+        browser.find_element("id", "toggle-controls").click()  # the filters open as a drawer
+        assert controls.is_displayed()
+        browser.find_element("id", "show-all").click()
+        assert _wait(browser, "return citegraph.shown.nodes === citegraph.nodes.length")
+        from selenium.webdriver.common.keys import Keys
+
+        browser.find_element("tag name", "body").send_keys(Keys.ESCAPE)  # Esc closes the drawer
+        assert _wait(browser, "return !document.body.classList.contains('controls-open')")
+        assert not controls.is_displayed()
+    finally:
+        browser.set_window_size(1600, 1000)
+
+
+@pytest.mark.browser
+def test_show_all_works_and_back(browser: Any, demo_graph: nx.DiGraph, demo_page: Path) -> None:
+    _open(browser, demo_page)
+    total = demo_graph.number_of_nodes()
+    browser.find_element("id", "show-all").click()
+    assert _wait(browser, f"return citegraph.shown.nodes === {total}")
+    assert len(_visible(browser)) == total and browser.execute_script("return citegraph.layout()") == "all"
+    numbers = _header_numbers(browser)
+    assert numbers["shown"] == total == sum(v for k, v in numbers.items() if k not in ("shown", "hidden"))
+    assert numbers["hidden"] == 0
+    # a year range hides the undated works
+    year_from, year_to = browser.find_element("id", "year-from"), browser.find_element("id", "year-to")
+    year_from.clear(); year_from.send_keys("2009")
+    year_to.clear(); year_to.send_keys("2015")
+    dated = sum(1 for _, a in demo_graph.nodes(data=True) if a.get("year") is not None and 2009 <= a["year"] <= 2015)
+    assert _wait(browser, f"return citegraph.shown.nodes === {dated}")
+    assert not browser.find_element("id", "show-all").is_selected()
+    browser.find_element("id", "header-toggle").click()  # "show all" in the header
+    assert _wait(browser, f"return citegraph.shown.nodes === {total}")
+    browser.find_element("id", "show-all").click()  # unticked: back to the first view
+    assert _wait(browser, "return citegraph.shown.nodes === 20")
+    assert browser.execute_script("return citegraph.layout()") == "focus"
+    # the main path, its own toggle
+    browser.find_element("id", "show-main").click()
+    assert _wait(browser, "return citegraph.layout() === 'main'")
+    main = {n for n, a in demo_graph.nodes(data=True) if a.get("on_main_path") and a.get("year") is not None}
+    assert set(_visible(browser)) == set(_first_view(demo_graph)) | main
+    assert _console_problems(browser) == []
+
+
+@pytest.mark.browser
+def test_search_finds_an_abstract_only_adopter_by_its_snippet(browser: Any, demo_graph: nx.DiGraph, demo_page: Path) -> None:
+    _open(browser, demo_page)
+    found = None
+    for node, attrs in sorted(demo_graph.nodes(data=True)):
+        if attrs.get("term_use") != "abstract":
+            continue
+        named = " ".join([attrs.get("title") or ""] + list(attrs.get("authors") or [])).lower()
+        words = [w for w in re.findall(r"[a-z]{7,}", (attrs.get("term_snippet") or "").lower()) if w not in named]
+        if words:
+            found = (node, words[0])
+            break
+    assert found, "no abstract-only adopter with a word of its own in the snippet"
+    node, word = found
+    browser.find_element("id", "search").send_keys(word)
+    assert _wait(browser, "var b = document.querySelector('#search-results button');"
+                          f" return !!b && !citegraph.nodes.get('{node}').hidden")
+    texts = [b.text for b in browser.find_elements("css selector", "#search-results button")]
+    label = browser.execute_script(f"return citegraph.works.get('{node}').label")
+    assert any(t.startswith(label) and "(in the matched text)" in t for t in texts), (word, texts)
+
+
+@pytest.mark.browser
+def test_keyboard_zoom_pan_escape_and_links(browser: Any, demo_page: Path) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, demo_page)
+    _click_node(browser, "W2963341956")  # BERT
+    assert _wait(browser, "return citegraph.selected === 'W2963341956'")
+    assert browser.find_element("id", "details").is_displayed()
+    hrefs = _panel_links(browser)
+    assert "https://openalex.org/W2963341956" in hrefs and "https://doi.org/10.18653/v1/n19-1423" in hrefs
+    assert any(h.endswith("/report.html#work-W2963341956") for h in hrefs)
+    browser.execute_script("citegraph.selectWork('W9425100365', false)")  # GPT-1: a synthetic id
+    assert not any("openalex.org" in h for h in _panel_links(browser))
+    assert any(h.endswith("/report.html#work-W9425100365") for h in _panel_links(browser))
+    browser.execute_script("citegraph.selectWork('W9012250293', false)")  # an adopter of 2017 the report does not list
+    assert not any("report.html" in h for h in _panel_links(browser))
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    assert _wait(browser, "return citegraph.selected === null")
+    assert not browser.find_element("id", "details").is_displayed()
+
+    def view() -> list[float]:
+        return browser.execute_script("var p = citegraph.network.getViewPosition(); return [citegraph.network.getScale(), p.x, p.y]")
+
+    scale, x, y = view()
+    ActionChains(browser).send_keys("+").perform()
+    assert view()[0] > scale * 1.1
+    ActionChains(browser).send_keys("-").send_keys("-").perform()
+    assert view()[0] < scale
+    scale, x, y = view()
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT).perform()
+    assert view()[1] > x
+    ActionChains(browser).send_keys(Keys.ARROW_DOWN).perform()
+    assert view()[2] > y
+    ActionChains(browser).send_keys("0").perform()  # fit again
+    boxes = browser.execute_script(
+        "var net = citegraph.network, c = document.getElementById('network');"
+        "return citegraph.nodes.get({filter: n => !n.hidden}).map(function (n) {"
+        " var p = net.canvasToDOM(net.getPositions([n.id])[n.id]); return p.x > 0 && p.x < c.clientWidth; });")
+    assert all(boxes)
+    # typing in the search box is not a shortcut
+    search = browser.find_element("id", "search")
+    search.send_keys("+0")
+    assert search.get_attribute("value") == "+0"
+    assert _console_problems(browser) == []
