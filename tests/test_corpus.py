@@ -349,5 +349,9 @@ def test_crawl_and_analyze_report_the_corpus_answer_and_the_crawl_answer_each_wi
     assert crawl_line.startswith("- **In the crawl** — the ") and "references-only crawl" in crawl_line
     assert "Krizhevsky 2009 (W9794682667)" in crawl_line and "1952" not in crawl_line
     assert "fields where that sense dominates: Psychology (7)" in md  # "before training": 6 uses + the 1950 false hit
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert '<span id="work-W9794682667">W9794682667</span>' in page  # a synthetic demo id: an anchor, no link
+    assert '<a id="work-W2963341956" href="https://openalex.org/W2963341956">' in page  # BERT's real id
+    assert "openalex.org/W9" not in page and page.count('id="work-W9794682667"') == 1
     earliest = pd.read_csv(tmp_path / "out" / "corpus_earliest.csv")
     assert FALSE_POSITIVE in set(earliest["id"]) and not earliest.set_index("id").loc[FALSE_POSITIVE, "verified"]

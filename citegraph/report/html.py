@@ -11,6 +11,7 @@ import html
 import re
 from typing import Iterable
 
+from ..records import is_synthetic_id
 from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
 from .svg import timeline_svg
 
@@ -26,34 +27,59 @@ code{background:#f3f3f3;padding:0 .2em}.src{font-size:.8em;color:#555}svg{max-wi
 """.strip()
 
 
-def _html_inline(text: str) -> str:
-    """Escaped text with the blocks' two marks, ``**bold**`` and ```code```, as tags."""
+_WORK_ID = re.compile(r"\bW[1-9][0-9]{0,11}\b")
+
+
+class _Anchors:
+    """Work ids as links: each id to its OpenAlex page (real ids only, never a synthetic one), and
+    the first mention of each in the page carries ``id="work-<id>"``, the explorer's target."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def link(self, escaped: str) -> str:
+        return _WORK_ID.sub(self._one, escaped)
+
+    def _one(self, match: re.Match[str]) -> str:
+        work = match.group(0)
+        anchor = "" if work in self.seen else f' id="work-{work}"'
+        self.seen.add(work)
+        if is_synthetic_id(work):
+            return f"<span{anchor}>{work}</span>" if anchor else work
+        return f'<a{anchor} href="https://openalex.org/{work}">{work}</a>'
+
+
+def _html_inline(text: str, anchors: _Anchors) -> str:
+    """Escaped text with the blocks' two marks, ``**bold**`` and ```code```, as tags, and work ids as links."""
     escaped = html.escape(str(text), quote=True)
     escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
-    return re.sub(r"`([^`]+?)`", r"<code>\1</code>", escaped)
+    parts = re.split(r"(`[^`]+?`)", escaped)  # never inside code spans (CSV names)
+    return "".join(f"<code>{part[1:-1]}</code>" if part.startswith("`") and part.endswith("`") and len(part) > 1
+                   else anchors.link(part) for part in parts)
 
 
-def _html_block(block: Block) -> str:
+def _html_block(block: Block, anchors: _Anchors) -> str:
     match block:
         case Heading(level, text):
-            return f"<h{level}>{_html_inline(text)}</h{level}>"
+            return f"<h{level}>{_html_inline(text, anchors)}</h{level}>"
         case Paragraph(text):
-            return f"<p>{_html_inline(text)}</p>"
+            return f"<p>{_html_inline(text, anchors)}</p>"
         case Bullets(items):
-            return "<ul>" + "".join(f"<li>{_html_inline(item)}</li>" for item in items) + "</ul>"
+            return "<ul>" + "".join(f"<li>{_html_inline(item, anchors)}</li>" for item in items) + "</ul>"
         case Chart(timeline):
             return timeline_svg(timeline)
         case Table():
-            return _html_table(block)
+            return _html_table(block, anchors)
     raise TypeError(f"not a report block: {block!r}")
 
 
-def _html_table(table: Table) -> str:
+def _html_table(table: Table, anchors: _Anchors) -> str:
     source = f'<div class="src">Source: <code>{html.escape(table.source)}</code></div>'
     if not table.rows:
         return source + "<p>(none)</p>"
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(f"<td>{anchors.link(html.escape(str(c)))}</td>" for c in row) + "</tr>"
+                   for row in table.rows)
     more = f'<div class="src">… {table.more} more rows in <code>{html.escape(table.source)}</code>.</div>' if table.more else ""
     return f"{source}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
@@ -63,6 +89,7 @@ def render_html(blocks: Iterable[Block], title: str) -> str:
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">',
            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"]
-    out += [_html_block(block) for block in blocks]
+    anchors = _Anchors()
+    out += [_html_block(block, anchors) for block in blocks]
     out.append("</body></html>")
     return "\n".join(out) + "\n"
