@@ -625,16 +625,19 @@ def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_pat
 
 
 @pytest.mark.browser
-def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph, tmp_path: Path) -> None:
-    """The README's two pictures, taken from the demo run's own explorer and report.
+def test_readme_screenshots_of_the_demo_run(browser: Any, tmp_path: Path) -> None:
+    """The README's two pictures, taken from the README's own demo job (crawl, corpus view,
+    report, explorer), run as the library runs it for the CLI.
 
     Always written to ``tests/artifacts``; ``CITEGRAPH_UPDATE_DOCS=1`` also refreshes
     ``docs/explorer.png`` and ``docs/report.png`` (then commit them).
     """
-    from citegraph.pipeline import analyze_graph, render_graph
+    from citegraph.config import Settings
+    from citegraph.pipeline import CrawlJob, Source, run_job
 
-    analyze_graph(demo_graph, tmp_path)
-    page = render_graph(demo_graph, tmp_path / "graph.html")
+    job = CrawlJob(source=Source(Settings(cache_dir=tmp_path / "cache"), demo=True), seeds=("bert", "gpt1", "ulmfit"),
+                   out_dir=tmp_path, analyze=True, html=True)
+    page = run_job(job).page
     _set_viewport(browser, 1200, 750)  # small files: the README shows them at about this size
     try:
         _open(browser, page)
