@@ -50,7 +50,7 @@ SELECT_FIELDS = (
     "created_date"
 ).split(", ")
 LIST_PARAMS = ("filter", "search", "select", "sort", "per_page", "page", "cursor", "group_by",
-               "api_key", "mailto")
+               "api_key", "mailto", "include_xpac")
 GROUP_BY_FIELDS = (
     "publication_year", "type", "language", "authorships.author.id", "primary_location.source.id",
     "primary_topic.id", "primary_topic.subfield.id", "primary_topic.field.id",
