@@ -22,6 +22,8 @@ from ..errors import BudgetExhaustedError
 __all__ = ["DailyBudget", "retry_after_seconds", "seconds_to_midnight_utc"]
 
 _DAY = 86_400.0
+#: A ``Retry-After`` longer than this is no wait a server means (``1e308`` is 10^300 years).
+_NONSENSE = 366 * _DAY
 
 
 def seconds_to_midnight_utc(now: datetime | None = None) -> float:
@@ -42,8 +44,9 @@ def _finite(value: str | None) -> float | None:
 def retry_after_seconds(value: str | None) -> float | None:
     """Seconds a ``Retry-After`` asks for, or ``None`` when it says nothing usable.
 
-    ``None`` for a missing, unparseable, non-finite, zero or negative value, or a date in the
-    past: those would otherwise mean no wait at all (a retry storm) or an overflow.
+    ``None`` for a missing, unparseable, non-finite, zero or negative value, a date in the
+    past, or more than a year: those would otherwise mean no wait at all (a retry storm), an
+    overflow, or a 300-digit number of hours.
     """
     if not value or not value.strip():
         return None
@@ -56,7 +59,7 @@ def retry_after_seconds(value: str | None) -> float | None:
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return seconds if seconds is not None and seconds > 0 else None
+    return seconds if seconds is not None and 0 < seconds <= _NONSENSE else None
 
 
 def budget_spent(seconds: float | None, *, has_key: bool, detail: str = "") -> BudgetExhaustedError:

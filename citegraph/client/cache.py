@@ -73,29 +73,38 @@ def _open_cache(directory: Path) -> "diskcache.Cache":
 def _refuse_foreign_database(path: Path) -> None:
     """:class:`CacheError` unless ``path`` is a cache.db citegraph wrote (or an empty one).
 
-    Runs on every open, read-only (``mode=ro``: the stranger's file is not touched), before
-    diskcache would add its tables to someone else's SQLite database. Ours holds exactly
-    diskcache's tables and, once anything is cached, the probe key written on every open;
-    a database with no tables yet is one being created by a crawl starting right now.
+    Runs on every open, before diskcache would add its tables to someone else's SQLite
+    database. Ours holds exactly diskcache's tables and, once anything is cached, the probe
+    key written on every open; a database with no tables yet is one being created by a crawl
+    starting right now. The file is read as ``immutable`` (no lock, no -wal/-shm files left
+    in a stranger's directory); if that read fails (a checkpoint half-way), read-only again.
     """
     where = str(path.parent)
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60)) as db:
-            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables:
-                return
-            if tables == _DISKCACHE_TABLES:
-                has_rows = db.execute("SELECT EXISTS (SELECT 1 FROM Cache)").fetchone()[0]
-                has_probe = db.execute("SELECT EXISTS (SELECT 1 FROM Cache WHERE key = ?)", (_PROBE_KEY,)).fetchone()[0]
-                if has_probe or not has_rows:
-                    return
-                found = "a diskcache citegraph did not write"
-            else:
-                found = "tables " + ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
-    except (sqlite3.DatabaseError, OSError) as exc:
+        found = _foreign_schema(path, "immutable=1")
+    except sqlite3.DatabaseError:
+        try:
+            found = _foreign_schema(path, "mode=ro")
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise _cache_error(where, exc) from None
+    except OSError as exc:
         raise _cache_error(where, exc) from None
-    raise CacheError(f"{path} is not a citegraph cache ({found}); it was left untouched: "
-                     "move it aside or choose another --cache-dir")
+    if found:
+        raise CacheError(f"{path} is not a citegraph cache ({found}); it was left untouched: "
+                         "move it aside or choose another --cache-dir")
+
+
+def _foreign_schema(path: Path, how: str) -> str:
+    """What makes the database at ``path`` someone else's, or ``""`` when it is ours or empty."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True, timeout=60)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return ""
+        if tables != _DISKCACHE_TABLES:
+            return "tables " + ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+        has_rows = db.execute("SELECT EXISTS (SELECT 1 FROM Cache)").fetchone()[0]
+        has_probe = db.execute("SELECT EXISTS (SELECT 1 FROM Cache WHERE key = ?)", (_PROBE_KEY,)).fetchone()[0]
+        return "a diskcache citegraph did not write" if has_rows and not has_probe else ""
 
 
 def _cache_error(where: str, exc: BaseException) -> CacheError:
