@@ -103,6 +103,13 @@ class HostileServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def __enter__(self) -> "HostileServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 # ---------------------------------------------------------------------------- answers
 

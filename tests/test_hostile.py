@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -31,17 +32,8 @@ SECRET = "sk-hostile-SECRET-42"
 @pytest.fixture
 def hostile_factory() -> Iterator[Callable[..., hostile.HostileServer]]:
     """Start hostile servers (``hostile_factory(answer, host="127.0.0.1")``); all stopped at teardown."""
-    servers: list[hostile.HostileServer] = []
-
-    def start(answer: hostile.Answer | None = None, host: str = "127.0.0.1") -> hostile.HostileServer:
-        server = hostile.HostileServer(answer, host=host)
-        server.start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    with ExitStack() as servers:
+        yield lambda answer=None, host="127.0.0.1": servers.enter_context(hostile.HostileServer(answer, host=host))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ looked up, what is stored, and under which key.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -136,7 +137,7 @@ class OpenAlexClient:
         batches = [missing[i : i + BATCH_SIZE] for i in range(0, len(missing), BATCH_SIZE)]
         if batches:
             log.debug("get_works: %d ids, %d cached, %d batches to fetch", len(wanted), len(wanted) - len(missing), len(batches))
-        fetch = lambda batch: self._fetch_batch(batch, fields)  # noqa: E731
+        fetch = functools.partial(self._fetch_batch, fields=fields)
         for records in self._pool.map_in_order(fetch, batches, self._stop):
             for record in records:
                 found.setdefault(record_id(record, ""), record)

@@ -14,10 +14,13 @@ one). The limits, each from :class:`~citegraph.config.Settings`:
 
 from __future__ import annotations
 
+import heapq
 import http.client
+import itertools
 import logging
 import socket
 import threading
+import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,7 +86,8 @@ class _Deadline:
     """Shuts down the sockets of one request when its time is up, whatever they are doing.
 
     The sockets come from :class:`_GuardedConnection` through a thread-local: the request and
-    its connection are handled on the thread that made it.
+    its connection are handled on the thread that made it. One :class:`_Watchdog` thread
+    serves every deadline (a timer thread per request would add its start-up to each send).
     """
 
     _active = threading.local()
@@ -91,18 +95,19 @@ class _Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self.done = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
 
     def __enter__(self) -> "_Deadline":
         _Deadline._active.current = self
-        self._timer.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        with self._lock:
+            self.done = True
+            self._sockets.clear()
         _Deadline._active.current = None
 
     @classmethod
@@ -117,12 +122,51 @@ class _Deadline:
         if expired:
             _shut(sock)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
+            if self.done:
+                return
             self.expired = True
             sockets = list(self._sockets)
         for sock in sockets:
             _shut(sock)
+
+
+class _Watchdog:
+    """One daemon thread expiring deadlines in time order (started on first use)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._count = itertools.count()
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: _Deadline) -> None:
+        with self._wake:
+            heapq.heappush(self._heap, (time.monotonic() + deadline.seconds, next(self._count), deadline))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="citegraph-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                when, _, deadline = self._heap[0]
+                late = when - time.monotonic()
+                if late > 0:
+                    self._wake.wait(late)
+                    continue
+                heapq.heappop(self._heap)
+            deadline.expire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(sock: socket.socket) -> None:
