@@ -11,7 +11,13 @@ What it assumes about OpenAlex (see ``shared/docs/OPENALEX.md``):
 * Singleton ``/works/{id}`` calls are free, list calls cost $0.0001, searches $0.001;
   ``meta.cost_usd`` wins when the answer carries it.
 * A 429 with a short ``Retry-After`` is the per-second limit (sleep and retry); a long one is
-  the daily budget (stop: everything fetched so far is already cached).
+  the daily budget (stop: everything fetched so far is already cached). ``X-RateLimit-
+  Remaining-USD`` says the same in advance: a request the rest of the budget cannot pay for
+  is not sent.
+* Id batches (``filter=openalex:W1|W2...``) send ``include_xpac=true``: without it, list calls
+  leave out the ~190M "expansion pack" works, and references to them would look dangling.
+* The server may misbehave: every request has an overall deadline, a bound on its decoded
+  size and on its JSON depth, and follows redirects only within the API's host.
 * Since January 2026 a merged id answers 404; lowercase and URL-form ids redirect, but the
   client canonicalises ids itself so it rarely needs the redirect.
 

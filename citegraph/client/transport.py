@@ -170,8 +170,11 @@ _WATCHDOG = _Watchdog()
 
 
 def _shut(sock: socket.socket) -> None:
+    """Wake a blocked recv with EOF (``close()`` from another thread would not). The plain
+    socket's ``shutdown`` even for TLS: ``SSLSocket.shutdown`` drops its SSL object under
+    the reading thread's feet; this way that thread sees an ordinary SSL EOF error."""
     try:
-        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv (close() from another thread does not)
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
     except OSError:
         pass
 
