@@ -114,13 +114,14 @@ class Fetcher:
             raise Stopped()
 
     def _wait_for_slot(self, call: Call, *, retry: bool) -> None:
-        """Stop if closing or if the budget cannot pay, else wait for the rate limiter's slot."""
+        """Wait for the rate limiter's slot; stop if closing, or if the budget cannot pay (as
+        last heard, which may be after the wait: other threads' answers came meanwhile)."""
         self._check_stopped()
         if retry:
             self._stats.retry()
-        self._budget.check(price(call.kind, call.params))
         self._limiter.wait(self.pause)
         self._check_stopped()  # Ctrl-C came while this worker waited for its slot
+        self._budget.check(price(call.kind, call.params))
 
     def _attempt(self, call: Call, attempt: int, attempts: int) -> tuple[int, Any] | _Retry:
         """Send once; the answer, or a :class:`_Retry` saying why not (errors are raised)."""
