@@ -2,12 +2,12 @@
 
 Each size runs in a fresh subprocess (``python -m benchmarks.analysis_scaling --child N``), so
 its peak RSS (``ru_maxrss``) is its own, a crash or a memory limit cannot take the benchmark
-down, and a timeout can stop it. The child generates synthetic works (``citegraph.synthetic``,
+down, and a timeout can stop it. The child generates synthetic works (``benchmarks.synthetic``,
 not timed), then times, per stage:
 
 * ``slim``: ``records.slim_record`` on every raw record (what the crawler does per response);
 * ``build_graph``: ``graph.build_graph`` over the slim records (the records are dropped after);
-* ``terms``: ``terms.annotate_terms`` (as run inside ``analysis.analyze``);
+* ``terms``: ``terms.term_uses`` (as run inside ``analysis.analyze``);
 * ``analysis``: the rest of ``analysis.analyze`` — origin (earliest adopters, adoption chains),
   spread (adoption by year, spelling, collocations, mediation, bursts), main path, RPYS —
   split by ``Analysis.timings``; ``analysis_other`` is what ``analyze`` does outside its timers.
@@ -58,7 +58,7 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
     from citegraph.analysis import analyze
     from citegraph.graph import build_graph
     from citegraph.records import slim_record
-    from citegraph.synthetic import SyntheticDataset
+    from benchmarks.synthetic import SyntheticDataset
 
     baseline = _status_mb("VmRSS")
     clock = time.perf_counter

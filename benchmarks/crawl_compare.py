@@ -29,6 +29,7 @@ from typing import Any, Sequence
 from citegraph.config import Settings
 from citegraph.crawl import CrawlOptions
 from citegraph.pipeline import run_crawl
+from citegraph.progress import LevelDone, SeedsResolved
 
 from .floor import bfs_levels, crawl_floor, read_references
 from .naive import naive_crawl
@@ -130,8 +131,9 @@ def _run_citegraph(url: str, seeds: Sequence[str], *, depth: int, rate: float, m
     report = run_crawl(settings, list(seeds), out, options=CrawlOptions(depth=depth, max_works=max_works),
                        on_progress=lambda event: events.append((time.monotonic(), event)))
     total = time.monotonic() - started
-    fetch_done = max((t for t, e in events if e.get("event") in ("refs", "seeds")), default=started + total)
-    seeds_done = next((t for t, e in events if e.get("event") == "seeds"), started)
+    fetch_done = max((t for t, e in events if isinstance(e, SeedsResolved) or (isinstance(e, LevelDone) and e.kind == "refs")),
+                     default=started + total)
+    seeds_done = next((t for t, e in events if isinstance(e, SeedsResolved)), started)
     summary = report.summary
     return {
         "works": summary["works"],

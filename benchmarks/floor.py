@@ -28,6 +28,8 @@ import math
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from citegraph.records import try_work_id
+
 __all__ = ["BATCH", "LIST_PRICE_USD", "read_references", "bfs_levels", "crawl_floor", "short_id"]
 
 BATCH = 100
@@ -35,8 +37,8 @@ LIST_PRICE_USD = 0.0001
 
 
 def short_id(value: str) -> str:
-    """``W123`` from ``https://openalex.org/W123`` or ``W123``."""
-    return str(value).rstrip("/").rsplit("/", 1)[-1].upper()
+    """``W123`` from any OpenAlex id form (citegraph's own normaliser)."""
+    return try_work_id(value) or str(value)
 
 
 def read_references(path: str | Path) -> dict[str, list[str]]:

@@ -19,13 +19,16 @@ from typing import Any, Sequence
 
 import requests
 
+from citegraph.records import try_work_id
+
 __all__ = ["naive_crawl"]
 
 MAX_RETRIES = 10
 
 
 def _short(value: str) -> str:
-    return str(value).rstrip("/").rsplit("/", 1)[-1].upper()
+    """``W123`` from any OpenAlex id form (citegraph's own normaliser)."""
+    return try_work_id(value) or str(value)
 
 
 class _Pacer:

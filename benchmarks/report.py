@@ -162,7 +162,7 @@ def _analysis_section(results: Mapping[str, Any]) -> list[str]:
     if not analysis:
         return []
     lines = ["## Analysis scaling (synthetic works, one fresh process per size)", "",
-             "Stages: `slim` = `records.slim_record` per raw work; `build_graph`; `terms` = `annotate_terms`; "
+             "Stages: `slim` = `records.slim_record` per raw work; `build_graph`; `terms` = `term_uses`; "
              "`analysis` = the rest of `analysis.analyze` (origin, spread, main path, RPYS). Generating the "
              "synthetic records is not timed. Peak RSS is the process high-water mark (baseline: interpreter "
              "with citegraph, networkx and pandas imported).", ""]

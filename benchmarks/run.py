@@ -147,7 +147,7 @@ def _demo(explicit: Path | None) -> tuple[Path, list[str]] | str:
 
 
 def run_crawls(args: argparse.Namespace, config: dict[str, Any], work: Path) -> list[dict[str, Any]]:
-    from citegraph.synthetic import write_works
+    from benchmarks.synthetic import write_works
 
     rate = config["rate_limit"]
     common = {"depth": args.depth, "latency_ms": config["latency_ms"], "jitter_ms": config["jitter_ms"],

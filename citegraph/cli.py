@@ -20,6 +20,7 @@ from . import __version__
 from .config import DEFAULT_API_URL, Settings
 from .crawl import DIRECTIONS, CrawlOptions
 from .errors import CitegraphError
+from .progress import Event, RequestAnswered, SeedsResolved
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -102,31 +103,31 @@ def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_
                     offline=offline, refresh=refresh, rate_limit=rate_limit, workers=workers)
 
 
-def _progress_printer(quiet: bool) -> Callable[[dict[str, Any]], None]:
+def _progress_printer(quiet: bool) -> Callable[[Event], None]:
     """Progress on stderr: a line per seed and per level, and on a terminal a live request count."""
     live = sys.stderr.isatty()
     last = [0.0]
 
-    def show(event: dict[str, Any]) -> None:
+    def show(event: Event) -> None:
         if quiet:
             return
-        if event["event"] == "request":
+        stats = event.stats
+        if isinstance(event, RequestAnswered):
             if live and time.monotonic() - last[0] > 0.1:
                 last[0] = time.monotonic()
-                click.echo(f"\r  requests {event.get('requests', 0)}, cache hits {event.get('cache_hits', 0)}, "
-                           f"${event.get('cost_usd', 0):.4f} ", nl=False, err=True)
+                click.echo(f"\r  requests {stats.get('requests', 0)}, cache hits {stats.get('cache_hits', 0)}, "
+                           f"${stats.get('cost_usd', 0):.4f} ", nl=False, err=True)
             return
         if live:
             click.echo("\r\033[K", nl=False, err=True)
-        if event["event"] == "seeds":
-            for seed in event["seeds"]:
-                click.echo(f"seed {seed['name']}: {seed['id']} ({seed['how']})", err=True)
-                for note in seed["warnings"]:
+        if isinstance(event, SeedsResolved):
+            for seed in event.seeds:
+                click.echo(f"seed {seed.name}: {seed.id} ({seed.how})", err=True)
+                for note in seed.warnings:
                     click.echo(f"  warning: {note}", err=True)
             return
-        where = f"depth {event.get('depth')}"
-        click.echo(f"{where}: +{event.get('added', 0)} works | requests {event.get('requests', 0)}, "
-                   f"cache hits {event.get('cache_hits', 0)}, ${event.get('cost_usd', 0):.4f}", err=True)
+        click.echo(f"depth {event.depth}: +{event.added} works | requests {stats.get('requests', 0)}, "
+                   f"cache hits {stats.get('cache_hits', 0)}, ${stats.get('cost_usd', 0):.4f}", err=True)
 
     return show
 
@@ -158,7 +159,7 @@ def main(verbose: int) -> None:
               "crawl meets (same title, year ± 1, first author). Default on; --no-merge-versions keeps them apart.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
 @click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
-@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Works served by --demo [default: the bundled demo corpus].")
 @click.option("--analyze", "analyze_after", is_flag=True, help="Also run `citegraph analyze` on the result.")
 @click.option("--html", "html_after", is_flag=True, help="Also write the interactive graph.html.")
 @term_options
@@ -197,12 +198,15 @@ def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, ma
         report = run_crawl(settings, seeds, out_dir, options=options, merge_versions=merge_versions,
                            on_progress=_progress_printer(quiet))
         click.echo(_format_summary(report.summary, out_dir))
+        done = None
         if analyze_after:
             done = analyze_graph(report.graph, out_dir, terms=terms, regex=regex,
                                  settings=settings if online_counts else None)
             click.echo(_format_analysis(done))
     if html_after:
-        click.echo(f"explorer: {render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex)}")
+        page = render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex,
+                            analysis=done.analysis if done else None)
+        click.echo(f"explorer: {page}")
 
 
 def _slug(text: str) -> str:
@@ -275,6 +279,53 @@ def render(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: boo
 
     path = run_render(graph_dir, out=out, max_nodes=max_nodes, terms=_checked_terms(terms, regex), regex=regex)
     click.echo(f"explorer: {path}")
+
+
+@main.command()
+@click.option("--term", "terms", multiple=True, help='Term to count across the corpus (repeatable) [default: "pre-training"].')
+@click.option("--seed", "seeds", multiple=True, help="Also count, per year, the term's works citing this seed (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/trend-<first term>].")
+@click.option("--demo", is_flag=True, help="Count the bundled demo dataset through a local stand-in server (no network).")
+@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@api_options
+@handle_errors
+def trend(terms: tuple[str, ...], seeds: tuple[str, ...], out: Path | None, demo: bool, demo_data: Path | None,
+          **api: Any) -> None:
+    """The term across the whole corpus: yearly share, spellings, fields, institution types, first uses.
+
+    \b
+    Writes corpus_trend.csv, corpus_spellings.csv, corpus_fields.csv, corpus_institutions.csv,
+    corpus_earliest.csv, corpus_seed_spread.csv and corpus.json, from a few dozen cached
+    OpenAlex aggregate queries (the plan and its price are printed first).
+
+    \b
+    Examples:
+      citegraph trend --term pre-training --out outputs/trend
+      citegraph trend --term pre-training --term fine-tuning --seed bert --seed gpt1 --seed ulmfit
+      citegraph trend --term pre-training --demo
+    """
+    from .pipeline import demo_data_path, serve_demo
+    from .trend import run_trend
+
+    terms = terms or ("pre-training",)
+    settings = build_settings(**api)
+    out_dir = out or Path("outputs") / f"trend-{_slug(terms[0])}"
+    with serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None) as demo_url:
+        if demo_url:
+            settings = settings.with_(api_url=demo_url, cache_namespace="demo")
+        done = run_trend(settings, terms, out_dir, seed_texts=seeds,
+                         on_plan=lambda plan: click.echo(f"corpus view: {plan.describe()}"))
+    click.echo(_format_trend(done, out_dir))
+
+
+def _format_trend(done: Any, out_dir: Path) -> str:
+    view = done.view
+    lines = [f"seed {s.name}: {s.id} ({s.how})" for s in done.seeds]
+    lines += [h.describe() for h in view.headlines]
+    lines.append(f"requests {view.requests or 0:,}, cache hits {view.cache_hits or 0:,}, cost ${view.cost_usd or 0:.4f}, "
+                 f"{view.elapsed_s:.1f} s")
+    lines.append(f"{', '.join(sorted(p.name for p in done.paths.values()))} -> {out_dir}")
+    return "\n".join(lines)
 
 
 @main.command()

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import InputError
+from .progress import LevelDone, Progress
 from .records import slim_record
+from .versions import Aliases, redirect_references
 
 __all__ = ["CrawlOptions", "CrawlResult", "crawl", "DIRECTIONS", "MAX_DEPTH", "MAX_WORKS"]
 
@@ -24,7 +26,6 @@ MAX_WORKS = 2_000_000
 
 FetchWorks = Callable[[Sequence[str]], Mapping[str, Mapping[str, Any]]]
 FetchCiting = Callable[[str, int | None], Iterable[Mapping[str, Any]]]
-Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,10 @@ class CrawlResult:
         return self.skipped_by_budget > 0
 
 
-def _slim_with_aliases(raw: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+def _slim_with_aliases(raw: Mapping[str, Any], aliases: Aliases) -> dict[str, Any]:
     """Slim record whose references to a merged twin point at the seed it was merged into."""
     record = slim_record(raw)
-    if aliases:
-        own = record["id"]
-        refs = (aliases.get(ref, ref) for ref in record["references"])
-        record["references"] = [ref for ref in dict.fromkeys(refs) if ref != own]
-    return record
+    return redirect_references(record, aliases) if aliases else record
 
 
 def _prioritised(candidates: list[str], wanted_by: Counter[str], room: int) -> tuple[list[str], int]:
@@ -140,7 +137,7 @@ class _Crawl:
                 continue
             self._add(record, depth)
             added.append(record["id"])
-        self.on_progress({"event": "refs", "depth": depth, "frontier": len(frontier), "added": len(added)})
+        self.on_progress(LevelDone("refs", depth, len(added), frontier=len(frontier)))
         return added
 
     def _fetch_citing(self, level: list[str], depth: int) -> list[str]:
@@ -159,7 +156,7 @@ class _Crawl:
                     break
                 self._add(record, depth)
                 added.append(record["id"])
-            self.on_progress({"event": "citing", "depth": depth, "work": work, "added": len(added)})
+            self.on_progress(LevelDone("citing", depth, len(added), work=work))
         return sorted(added)
 
     def run(self) -> CrawlResult:
@@ -179,11 +176,9 @@ class _Crawl:
 
     def _drop_alias_references(self) -> None:
         """Point references at merged ids to the work they were merged into."""
-        if not self.aliases:
-            return
-        for record in self.result.records.values():
-            refs = (self.aliases.get(ref, ref) for ref in record["references"])
-            record["references"] = [ref for ref in dict.fromkeys(refs) if ref != record["id"]]
+        if self.aliases:
+            self.result.records = {work: redirect_references(record, self.aliases)
+                                   for work, record in self.result.records.items()}
 
 
 def crawl(seeds: Sequence[Any], fetch_works: FetchWorks, *, options: CrawlOptions = CrawlOptions(),

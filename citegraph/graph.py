@@ -1,46 +1,23 @@
-"""Slim records → ``nx.DiGraph`` (edge citing → cited); save, load and export it.
+"""Slim records → ``nx.DiGraph`` (edge citing → cited), and the graph back from ``graph.json``.
 
-``graph.json`` (node-link) is the lossless, reloadable form every later step reads;
-GraphML, GEXF and the two CSVs are exports for Gephi, spreadsheets and pandas. GraphML and
-GEXF cannot hold lists or ``None``, so those exports flatten lists to ``"; "``-joined text
-and drop missing values.
+Writing the graph and its exports (GraphML, GEXF, CSV) is :mod:`citegraph.exports`' job;
+``save_graph`` and ``graph_files`` are importable from here too, since most callers take the
+graph's save and load from one place.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import math
-import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import networkx as nx
 
 from .bulk import gc_paused
-from .errors import GraphNotFoundError, OutputError
+from .errors import GraphNotFoundError
+from .exports import GRAPH_JSON, NODE_COLUMNS, NODE_LINK_KEY, graph_files, save_graph
 
 __all__ = ["build_graph", "save_graph", "load_graph", "graph_files", "NODE_COLUMNS"]
-
-GRAPH_JSON = "graph.json"
-
-#: Node attributes in the order ``nodes.csv`` lists them.
-NODE_COLUMNS: tuple[str, ...] = (
-    "id", "title", "year", "date", "doi", "arxiv_id", "type", "venue", "first_author", "authors",
-    "cited_by_count", "referenced_works_count", "has_abstract", "field", "topics", "depth",
-    "is_seed", "seed_name", "warnings", "updated_date", "abstract",
-)
-
-
-def graph_files(out_dir: Path) -> dict[str, Path]:
-    """Where :func:`save_graph` writes each export inside ``out_dir``."""
-    return {
-        "json": out_dir / GRAPH_JSON,
-        "graphml": out_dir / "graph.graphml",
-        "gexf": out_dir / "graph.gexf",
-        "nodes": out_dir / "nodes.csv",
-        "edges": out_dir / "edges.csv",
-    }
 
 
 def _node_attributes(record: Mapping[str, Any], depth: int | None, seed_name: str | None) -> dict[str, Any]:
@@ -89,86 +66,6 @@ def build_graph(
     return graph
 
 
-# Nodes carry their own ``id`` attribute, so the node-link key must be another name or the
-# attribute would be swallowed on load.
-_NODE_KEY = "key"
-
-
-def _jsonable(graph: nx.DiGraph) -> dict[str, Any]:
-    return nx.node_link_data(graph, edges="edges", name=_NODE_KEY)
-
-
-def _flat(value: Any) -> Any:
-    """A value GraphML/GEXF can hold: lists joined, ``None`` and NaN dropped."""
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
-# Characters XML 1.0 cannot hold at all, not even escaped; record text can contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_flat(value: Any) -> Any:
-    """:func:`_flat`, with characters XML cannot hold removed (a stray NUL or escape character
-    in a title would otherwise make the whole GraphML/GEXF file unreadable)."""
-    flat = _flat(value)
-    return _NOT_XML.sub("", flat) if isinstance(flat, str) else flat
-
-
-def _flattened(graph: nx.DiGraph) -> nx.DiGraph:
-    flat = nx.DiGraph()
-    flat.graph.update({k: fv for k, v in graph.graph.items() if (fv := _xml_flat(v)) is not None})
-    for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: fv for k, v in attrs.items() if (fv := _xml_flat(v)) is not None})
-    for u, v, attrs in graph.edges(data=True):
-        flat.add_edge(u, v, **{k: fv for k, v in attrs.items() if (fv := _xml_flat(v)) is not None})
-    return flat
-
-
-def _write_csvs(graph: nx.DiGraph, nodes_path: Path, edges_path: Path) -> None:
-    extra = sorted({key for _, attrs in graph.nodes(data=True) for key in attrs} - set(NODE_COLUMNS))
-    columns = list(NODE_COLUMNS) + extra
-    with nodes_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for node, attrs in graph.nodes(data=True):
-            writer.writerow(["" if (v := _flat(attrs.get(col))) is None else v for col in columns])
-    edge_keys = sorted({key for _, _, attrs in graph.edges(data=True) for key in attrs})
-    with edges_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["source", "target", *edge_keys])
-        for u, v, attrs in graph.edges(data=True):
-            writer.writerow([u, v, *("" if (x := _flat(attrs.get(k))) is None else x for k in edge_keys)])
-
-
-def save_graph(graph: nx.DiGraph, out_dir: Path | str) -> dict[str, Path]:
-    """Write ``graph.json``, ``graph.graphml``, ``graph.gexf``, ``nodes.csv``, ``edges.csv``.
-
-    Each file is written to a temporary name and renamed, so an interrupted save never
-    leaves a half-written graph behind.
-    """
-    out = Path(out_dir)
-    paths = graph_files(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = {name: path.with_name(path.name + ".tmp") for name, path in paths.items()}
-        tmp["json"].write_text(json.dumps(_jsonable(graph), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        flat = _flattened(graph)
-        nx.write_graphml(flat, tmp["graphml"])
-        nx.write_gexf(flat, tmp["gexf"])
-        _write_csvs(graph, tmp["nodes"], tmp["edges"])
-        for name, path in paths.items():
-            tmp[name].replace(path)
-    except OSError as exc:
-        raise OutputError(f"cannot write the graph to {out}: {exc.strerror or exc}; choose a writable --out") from exc
-    return paths
-
-
 def load_graph(path: Path | str) -> nx.DiGraph:
     """The graph saved by :func:`save_graph`, from its directory or its ``graph.json``."""
     source = Path(path)
@@ -178,7 +75,26 @@ def load_graph(path: Path | str) -> nx.DiGraph:
         raise GraphNotFoundError(f"no crawled graph at {source}; run `citegraph crawl --out {source.parent}` first")
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
-        return nx.node_link_graph(data, directed=True, edges="edges", name=_NODE_KEY)
-    except (ValueError, KeyError, TypeError) as exc:
+        graph = nx.node_link_graph(data, directed=True, edges="edges", name=NODE_LINK_KEY)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise GraphNotFoundError(f"{source} is not a citegraph graph ({exc.__class__.__name__}); recrawl into it") from exc
+    return _without_derived(graph)
+
+
+#: Attributes that older versions wrote into graph.json after an analysis. They are derived
+#: (term use, highlights), so they are dropped on load and always computed afresh.
+DERIVED_NODE_ATTRIBUTES = ("term_use", "term_forms", "term_snippet", "term_collocations", "terms",
+                           "is_earliest_adopter", "on_chain", "on_main_path")
+DERIVED_EDGE_ATTRIBUTES = ("on_chain", "on_main_path")
+
+
+def _without_derived(graph: nx.DiGraph) -> nx.DiGraph:
+    for _, attrs in graph.nodes(data=True):
+        for key in DERIVED_NODE_ATTRIBUTES:
+            attrs.pop(key, None)
+    for _, _, attrs in graph.edges(data=True):
+        for key in DERIVED_EDGE_ATTRIBUTES:
+            attrs.pop(key, None)
+    graph.graph.pop("terms", None)
+    return graph
 

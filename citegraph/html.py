@@ -9,9 +9,11 @@ bootstrap from a CDN, so it is not used); the page script is ``assets/explorer.j
 
 Assumptions and guarantees:
 
-* The graph is citegraph's ``nx.DiGraph`` (edge citing -> cited, node attributes from
-  ``notes/SCHEMA.md``). Annotation is optional: a node without ``term_use`` counts as
-  ``"unknown"``, a missing highlight attribute as ``False``.
+* The graph is citegraph's ``nx.DiGraph`` (edge citing -> cited, node attributes as
+  ``citegraph.model`` documents them). Term use and highlights are passed in as values
+  (:class:`~citegraph.terms.TermUses`, :class:`~citegraph.analysis.Highlights`) and joined to
+  the works in a copy (:func:`~citegraph.analysis.highlights.export_view`); without them every
+  work shows as term use "unknown" and nothing is highlighted.
 * **Offline**: vis-network is inlined from pyvis's own package data; pyvis's stock template
   (which links bootstrap from a CDN) is not used. A Content-Security-Policy allows only the
   page's own inline scripts (by hash), so the page cannot fetch anything, and inline event
@@ -41,15 +43,18 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 from markupsafe import Markup
 
+from .analysis.highlights import Highlights, export_view
+from .atomic import atomic_write
 from .errors import OutputError
-from .records import WARNING_TEXT
+from .records import WARNING_TEXT, is_synthetic_id
+from .terms import USES, TermUses
 
 __all__ = ["render_html", "select_nodes", "year_layout", "DEFAULT_MAX_NODES", "TERM_USES", "TERM_COLOURS"]
 
 DEFAULT_MAX_NODES = 2000
 
 #: Term-use categories in legend order, and their fill colours (Okabe-Ito, colour-blind safe).
-TERM_USES: tuple[str, ...] = ("title", "abstract", "no", "unknown")
+TERM_USES: tuple[str, ...] = USES
 TERM_COLOURS: dict[str, str] = {
     "title": "#D55E00",
     "abstract": "#E69F00",
@@ -345,7 +350,7 @@ WORK_DEFAULTS: dict[str, Any] = {
     "cited_by_count": None, "doi": "", "arxiv_id": "", "abstract": "", "term_use": "unknown",
     "term_forms": [], "term_snippet": "", "term_collocations": [], "terms": {}, "is_seed": False, "seed_name": "",
     "depth": None, "on_chain": False, "on_main_path": False, "is_earliest_adopter": False,
-    "warnings": [], "label": "",
+    "warnings": [], "label": "", "synthetic_id": False,
 }
 
 
@@ -390,6 +395,7 @@ def _work(attrs: Mapping[str, Any]) -> dict[str, Any]:
         "is_earliest_adopter": _flag(attrs, "is_earliest_adopter"),
         "warnings": _strings(attrs.get("warnings")),
         "label": _short_label(attrs),
+        "synthetic_id": is_synthetic_id(str(attrs.get("id") or "")),
     }
     return {key: value for key, value in work.items() if value != WORK_DEFAULTS[key]}
 
@@ -550,19 +556,23 @@ def render_html(
     G: nx.DiGraph,
     out_path: Path | str,
     *,
+    uses: TermUses | None = None,
+    marks: Highlights | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     title: str | None = None,
 ) -> Path:
     """Write the explorer for ``G`` to ``out_path`` and return the file written.
 
     ``out_path`` is the HTML file, or a directory to hold ``graph.html`` (any path not ending
-    in ``.html``/``.htm``; it is created). ``G`` should already carry term use and highlights (``annotate_terms``, ``highlight``);
-    without them nodes show as term use "unknown" and nothing is highlighted. Above
-    ``max_nodes`` works, :func:`select_nodes` decides what is drawn. Raises
-    :class:`OutputError` when the file cannot be written.
+    in ``.html``/``.htm``; it is created). ``uses`` colours the works by term use and ``marks``
+    outlines the earliest adopters, chains and main path; without them every work shows as
+    term use "unknown" and nothing is highlighted. ``G`` is not modified. Above ``max_nodes``
+    works, :func:`select_nodes` decides what is drawn. Raises :class:`OutputError` when the
+    file cannot be written.
     """
     from pyvis.network import Network
 
+    G = export_view(G, uses, marks)
     out = Path(out_path)
     if out.is_dir() or out.suffix.lower() not in {".html", ".htm"}:
         out = out / "graph.html"
@@ -592,11 +602,4 @@ def render_html(
     )
     page = net.generate_html(name="graph.html")
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(page, encoding="utf-8", errors="replace")
-        tmp.replace(out)
-    except OSError as exc:
-        raise OutputError(f"cannot write {out}: {exc.strerror or exc}; choose a writable output directory") from exc
-    return out
+    return atomic_write(out, page.encode("utf-8", errors="replace"))

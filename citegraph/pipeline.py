@@ -1,7 +1,11 @@
-"""The whole crawl job as one library call: resolve seeds → crawl → graph → files.
+"""Each command as one library call: a job value in, plain data out, files written.
 
-``run_crawl`` is what ``citegraph crawl`` runs; it returns plain data (the graph, the
-summary dict, the paths written) and never prints. Progress goes to an optional callback.
+A CLI command builds one job (:class:`CrawlJob`, :class:`AnalyzeJob`, :class:`RenderJob`,
+:class:`TrendJob`) and runs it with one call (:func:`run_job`). The steps are also callable on
+their own: :func:`run_crawl` (resolve seeds → crawl → merge twins → graph → files),
+:func:`analyze_graph` (term use → analyses → corpus view → report, CSVs, exports),
+:func:`render_graph` (term use → highlights → explorer). Nothing here prints; progress goes to
+an optional callback as :mod:`citegraph.progress` events.
 """
 
 from __future__ import annotations
@@ -10,28 +14,29 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 import networkx as nx
 
 from . import __version__
+from .atomic import atomic_files
 from .client import OpenAlexClient
-from .config import Settings
+from .config import DEFAULT_API_URL, Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
+from .progress import Event, Progress, RequestAnswered, SeedsResolved
 from .errors import InputError, OutputError
 from .graph import build_graph, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
-from .versions import merge_versions
+from .versions import merge_crawled_twins
 
 __all__ = [
     "CrawlReport", "AnalysisReport", "run_crawl", "run_analysis", "analyze_graph", "run_render", "render_graph",
-    "check_writable", "demo_data_path", "serve_demo", "summarize",
+    "check_writable", "demo_data_path", "serve_demo", "summarize", "api_source",
+    "Source", "AnalysisOptions", "CrawlJob", "AnalyzeJob", "RenderJob", "TrendJob", "JobResult", "run_job",
 ]
-
-Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -54,19 +59,20 @@ def check_writable(directory: Path, what: str = "--out") -> None:
         raise OutputError(f"cannot write to {what} directory {directory}: {exc.strerror or exc}") from exc
 
 
+#: The demo corpus the package ships (converted from Semantic Scholar-derived notes; see its README).
+BUNDLED_DEMO = Path(__file__).resolve().parent / "data" / "demo" / "works.jsonl.gz"
+
+
 def demo_data_path(explicit: Path | None = None) -> Path:
-    """The demo dataset: ``explicit``, ``$CITEGRAPH_DEMO_DATA``, or ``../shared/data/demo/works.jsonl``."""
-    if explicit is not None and not Path(explicit).is_file():
-        raise InputError(f"--demo-data {explicit} is not a file; pass the demo works.jsonl (or leave it out)")
-    candidates = [explicit] if explicit else []
-    if os.environ.get("CITEGRAPH_DEMO_DATA"):
-        candidates.append(Path(os.environ["CITEGRAPH_DEMO_DATA"]))
-    here = Path(__file__).resolve().parent.parent
-    candidates += [Path.cwd().parent / "shared/data/demo/works.jsonl", here.parent / "shared/data/demo/works.jsonl"]
-    for candidate in candidates:
-        if candidate and candidate.is_file():
-            return candidate
-    raise InputError("demo dataset not found; pass --demo-data PATH/works.jsonl or set CITEGRAPH_DEMO_DATA")
+    """The demo dataset: ``explicit`` (``--demo-data``), ``$CITEGRAPH_DEMO_DATA``, or the bundled corpus."""
+    for candidate, what in ((explicit, "--demo-data"), (os.environ.get("CITEGRAPH_DEMO_DATA"), "CITEGRAPH_DEMO_DATA")):
+        if candidate:
+            if not Path(candidate).is_file():
+                raise InputError(f"{what} {candidate} is not a file; pass a works.jsonl[.gz] (or leave it out for the bundled demo)")
+            return Path(candidate)
+    if not BUNDLED_DEMO.is_file():  # only a broken install gets here
+        raise InputError(f"the bundled demo corpus {BUNDLED_DEMO} is missing; reinstall citegraph or pass --demo-data PATH")
+    return BUNDLED_DEMO
 
 
 @contextmanager
@@ -118,15 +124,19 @@ def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSe
     }
 
 
-def _merge_twins_in_graph(result: CrawlResult) -> None:
-    """Join preprint/published twins the crawl reached (``versions.merge_versions``), in place."""
-    merged, aliases = merge_versions(result.records, prefer=set(result.seeds))
+def _with_twins_merged(result: CrawlResult) -> CrawlResult:
+    """The crawl's result with the preprint/published twins it met joined (``versions``)."""
+    records, depths, aliases = merge_crawled_twins(result.records, result.depths, prefer=set(result.seeds))
     if not aliases:
-        return
-    for twin, kept in aliases.items():
-        result.depths[kept] = min(result.depths[kept], result.depths.pop(twin))
-    result.records = merged
-    result.merged_versions = dict(sorted(aliases.items()))
+        return result
+    return replace(result, records=records, depths=depths, merged_versions=aliases)
+
+
+def _corpus_kind(settings: Settings) -> str:
+    """Which corpus the works come from: ``demo`` (converted, not OpenAlex data), ``openalex``, or ``other``."""
+    if settings.cache_namespace == "demo":
+        return "demo"
+    return "openalex" if settings.api_url.rstrip("/") == DEFAULT_API_URL else "other"
 
 
 def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
@@ -138,7 +148,7 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
     with OpenAlexClient(settings, on_request=_request_progress(on_progress)) as client:
         notify = _with_stats(on_progress, client)
         seeds = resolve_seeds(client, seed_texts, merge_versions=merge_versions)
-        notify({"event": "seeds", "seeds": [s.as_dict() for s in seeds]})
+        notify(SeedsResolved(tuple(seeds)))
 
         def citing(work: str, limit: int | None) -> Iterator[dict[str, Any]]:
             return client.iter_works(f"cites:{work}", sort="cited_by_count:desc", max_results=limit)
@@ -146,31 +156,27 @@ def run_crawl(settings: Settings, seed_texts: Sequence[str], out_dir: Path, *,
         result = crawl(seeds, client.get_works, options=options, fetch_citing=citing, on_progress=notify)
         stats = client.stats.as_dict()
     if merge_versions is not False:
-        _merge_twins_in_graph(result)
+        result = _with_twins_merged(result)
     # What the crawl found wrong travels with the graph, so the report can say it too.
     crawl_info = {"direction": options.direction, "depth": options.depth, "dangling_refs": len(result.dangling),
-                  "seed_warnings": _seed_warnings(seeds)}
+                  "seed_warnings": _seed_warnings(seeds), "corpus": _corpus_kind(settings),
+                  "seed_twins": {s.id: list(s.twins) for s in seeds if s.twins}}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
                         crawl_info=crawl_info)
-    paths = save_graph(graph, out_dir)
-    summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
-    paths["summary"] = out_dir / "summary.json"
-    temporary = out_dir / "summary.json.tmp"
-    try:  # written aside and renamed: an interrupt never leaves half a summary
-        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(paths["summary"])
-    except OSError as exc:
-        raise OutputError(f"cannot write {paths['summary']}: {exc.strerror or exc}") from exc
+    with atomic_files() as files:  # the graph files and the summary are renamed into place together
+        paths = save_graph(graph, out_dir, files=files)
+        summary = summarize(result, graph, seeds, stats, options, time.monotonic() - started)
+        paths["summary"] = files.write(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     return CrawlReport(graph, summary, paths)
 
 
 def _request_progress(on_progress: Progress | None) -> Callable[[Any], None] | None:
-    """Every answered call as a ``request`` progress event (for a live status line)."""
+    """Every answered call as a :class:`RequestAnswered` event (for a live status line)."""
     if on_progress is None:
         return None
 
     def notify(event: Any) -> None:
-        on_progress({"event": "request", "kind": event.kind, "from_cache": event.from_cache, **event.stats.as_dict()})
+        on_progress(RequestAnswered(event.kind, event.from_cache, event.stats.as_dict()))
 
     return notify
 
@@ -178,31 +184,34 @@ def _request_progress(on_progress: Progress | None) -> Callable[[Any], None] | N
 def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progress:
     """Progress events carrying the client's running counts (requests, cache hits, cost)."""
 
-    def notify(event: dict[str, Any]) -> None:
+    def notify(event: Event) -> None:
         if on_progress is not None:
-            on_progress({**event, **client.stats.as_dict()})
+            on_progress(replace(event, stats=client.stats.as_dict()))
 
     return notify
 
 
 @dataclass
 class AnalysisReport:
-    """What one analysis produced: the annotated graph, the analysis and the files written."""
+    """What one analysis produced: the graph it read, the analysis, its highlights and the files written."""
 
     graph: nx.DiGraph
     analysis: Any
+    highlights: Any
     paths: dict[str, Path]
 
 
 def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("pre-training",), regex: bool = False,
                   settings: Settings | None = None) -> AnalysisReport:
-    """Annotate term use, run every analysis, write the report and CSVs, and re-save the graph
-    so its exports (``nodes.csv``, GEXF) carry term use and highlights too.
+    """Run every analysis, write the report and CSVs, and the exports (``nodes.csv``, GEXF,
+    GraphML) with term use and highlights joined in. ``graph`` is only read, and the crawl's
+    ``graph.json`` is left as the crawl wrote it.
 
     ``settings`` (when given) lets the analysis ask OpenAlex for counts beyond the graph
     (``group_by=publication_year`` searches, cached and priced like every response).
     """
-    from .analysis import analyze, highlight
+    from .analysis import analyze, highlights
+    from .analysis.highlights import export_view
     from .report import write_report
 
     check_writable(out_dir)
@@ -211,10 +220,11 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("
     else:
         with OpenAlexClient(settings) as client:
             analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
-    highlight(graph, analysis=analysis)
-    paths = write_report(graph, analysis, out_dir)
-    paths.update(save_graph(graph, out_dir))
-    return AnalysisReport(graph, analysis, paths)
+    marks = highlights(graph, analysis.uses, analysis=analysis)
+    with atomic_files() as files:  # the report and the exports are renamed into place together
+        paths = write_report(graph, analysis, out_dir, files=files)
+        paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False, files=files))
+    return AnalysisReport(graph, analysis, marks, paths)
 
 
 def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequence[str] = ("pre-training",),
@@ -225,14 +235,19 @@ def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequenc
 
 
 def render_graph(graph: nx.DiGraph, out: Path, *, max_nodes: int = 2000, terms: Sequence[str] = ("pre-training",),
-                 regex: bool = False) -> Path:
-    """Write the interactive ``graph.html``; term use and highlights are computed when missing."""
-    from .analysis import highlight
+                 regex: bool = False, analysis: Any = None) -> Path:
+    """Write the interactive ``graph.html`` for ``terms``: their use and the highlights are
+    computed from the graph now (or taken from ``analysis`` when it was made for the same
+    terms), so the page always shows the terms asked for."""
+    from .analysis import highlights
     from .html import render_html
+    from .terms import compile_terms, term_uses
 
-    if any("on_chain" not in attrs for _, attrs in graph.nodes(data=True)):
-        highlight(graph, terms=terms, regex=regex)
-    return render_html(graph, out, max_nodes=max_nodes)
+    uses = analysis.uses if analysis is not None and analysis.uses.terms == list(terms) else None
+    if uses is None:
+        uses = term_uses(graph, compile_terms(terms, regex=regex))
+    marks = highlights(graph, uses, analysis=analysis)
+    return render_html(graph, out, uses=uses, marks=marks, max_nodes=max_nodes)
 
 
 def run_render(graph_dir: Path, *, out: Path | None = None, max_nodes: int = 2000,

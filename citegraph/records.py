@@ -32,8 +32,9 @@ __all__ = [
     "WARNING_TEXT",
 ]
 
-_WORK_ID = re.compile(r"^(?:https?://(?:api\.)?openalex\.org/(?:works/)?)?([wW])(\d{1,12})$")
-_DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?\s*(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+# ASCII digits only (``\d`` would take "W١"), no leading zero ("W0001" is not W1).
+_WORK_ID = re.compile(r"^(?:https?://(?:api\.)?openalex\.org/(?:works/)?)?([wW])([1-9][0-9]{0,11})$")
+_DOI = re.compile(r"^(?:doi:\s*)?(?:https?://(?:dx\.)?doi\.org/)?\s*(10\.\d{4,9}/\S+)$", re.IGNORECASE)
 _ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 _ARXIV_OLD = r"[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 _ARXIV = re.compile(
@@ -63,13 +64,18 @@ WARNING_TEXT: dict[str, str] = {
 _URL_PREFIX = "https://openalex.org/W"
 
 
-def try_work_id(value: str) -> str | None:
-    """``W123`` for any OpenAlex work id form (URL, lowercase), else ``None``."""
+def try_work_id(value: object) -> str | None:
+    """``W123`` for any OpenAlex work id form (URL, lowercase), else ``None`` (also for a non-string).
+
+    The one id normaliser: the crawler, the client, the stand-in and the benchmarks all use it.
+    """
+    if not isinstance(value, str):
+        return None
     digits = value[len(_URL_PREFIX):] if value.startswith(_URL_PREFIX) else ""
     if 0 < len(digits) <= 12 and digits.isascii() and digits.isdigit() and digits[0] != "0":
         return "W" + digits  # the form every record uses: no regex needed
     match = _WORK_ID.match(value.strip())
-    return f"W{int(match.group(2))}" if match else None
+    return f"W{match.group(2)}" if match else None
 
 
 def work_id(value: str) -> str:
@@ -83,9 +89,22 @@ def work_id(value: str) -> str:
     return short
 
 
-def normalize_doi(value: str | None) -> str | None:
-    """Bare lowercase DOI (``10.18653/v1/n19-1423``) from bare, ``doi:`` or URL forms; else ``None``."""
-    if not value:
+#: Ids from here up are never issued by OpenAlex (its ids run W1… to W4… in 2026): the demo
+#: corpus's synthetic ids are ``W9`` + 9 digits and the benchmarks' ``W8`` + 9 digits.
+SYNTHETIC_ID_FLOOR = 8_000_000_000
+
+
+def is_synthetic_id(short_id: str) -> bool:
+    """True for an id in the synthetic ranges, which must never be linked to openalex.org."""
+    return short_id[1:].isdigit() and int(short_id[1:]) >= SYNTHETIC_ID_FLOOR
+
+
+def normalize_doi(value: object) -> str | None:
+    """Bare lowercase DOI (``10.18653/v1/n19-1423``) from bare, ``doi:`` or URL forms; else ``None``.
+
+    The one DOI normaliser (DOIs are case-insensitive), shared with the stand-in.
+    """
+    if not value or not isinstance(value, str):
         return None
     match = _DOI.match(value.strip())
     return match.group(1).lower() if match else None

@@ -19,6 +19,7 @@ from typing import Any, Protocol, Sequence
 from .config import WORK_FIELDS
 from .errors import InputError, SeedNotFoundError
 from .records import normalize_doi, normalize_title, parse_arxiv_id, try_work_id
+from .versions import merge_raw_twin
 
 __all__ = ["Preset", "PRESETS", "SeedQuery", "ResolvedSeed", "parse_seed", "resolve_seed", "resolve_seeds"]
 
@@ -197,16 +198,6 @@ def _checked_against_preset(record: dict[str, Any], preset: Preset) -> tuple[dic
     return fixed, notes
 
 
-def _merge_twin(seed: dict[str, Any], twin: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(seed)
-    refs = list(dict.fromkeys([*(seed.get("referenced_works") or ()), *(twin.get("referenced_works") or ())]))
-    merged["referenced_works"] = refs
-    merged["referenced_works_count"] = max(len(refs), seed.get("referenced_works_count") or 0)
-    if not seed.get("abstract_inverted_index") and twin.get("abstract_inverted_index"):
-        merged["abstract_inverted_index"] = twin["abstract_inverted_index"]
-    return merged
-
-
 def _find_twin(source: WorkSource, seed: dict[str, Any], arxiv_id: str | None, title: str) -> tuple[dict[str, Any] | None, str]:
     """The preprint (arXiv) record of a published seed, when OpenAlex keeps it as a separate work."""
     if not arxiv_id:
@@ -239,7 +230,7 @@ def _resolve_preset(source: WorkSource, preset: Preset, merge_versions: bool) ->
         if note:
             warnings.append(note)
         if twin is not None:
-            fixed = _merge_twin(fixed, twin)
+            fixed = merge_raw_twin(fixed, twin)
             twins.append(str(try_work_id(str(twin["id"]))))
     return ResolvedSeed(str(try_work_id(str(fixed["id"]))), preset.name, fixed, f"preset {preset.name}: {how}", warnings, twins)
 

@@ -11,9 +11,10 @@ real abstract, its abstract. A work whose abstract is missing or is really a cit
 (``has_abstract`` False: BERT W2963341956, DEFECTS.md item 2) and whose title does not match
 is ``"unknown"``, never ``"no"``: its text was simply not seen.
 
-:func:`annotate_terms` writes the node attributes of ``notes/SCHEMA.md`` (``term_use``,
-``term_forms``, ``term_snippet``, ``term_collocations`` for the primary term, and
-``terms = {term: {...}}`` for every term).
+Term use is a value, never a node attribute: :func:`term_uses` computes a :class:`TermUses`
+from the graph and the compiled matchers (:func:`compile_terms`), and every analysis, the
+explorer and the exports take it as an argument. It is recomputed whenever it is needed, so
+it can never describe another term than the one asked for.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import Iterator, Mapping, NamedTuple, Sequence
 
 import networkx as nx
+import pandas as pd
 
 from .bulk import gc_paused
 from .errors import TermError
@@ -31,27 +33,42 @@ from .errors import TermError
 __all__ = [
     "TermMatcher",
     "TermMatch",
+    "TermUse",
+    "TermUses",
     "variants",
     "compile_term",
+    "compile_terms",
     "term_hits",
-    "annotate_terms",
-    "term_record",
-    "is_adopter",
+    "term_uses",
     "spelling_labels",
-    "annotated_terms",
     "USES",
+    "ADOPTING_USES",
+    "UNKNOWN_USE",
     "STOPWORDS",
 ]
 
 log = logging.getLogger("citegraph")
 
-#: The values of the ``term_use`` node attribute.
+#: How a work uses a term: in its title, in its abstract only, not at all (title and a real
+#: abstract searched), or unknown (no real abstract, and the title does not match).
 USES = ("title", "abstract", "no", "unknown")
+#: The uses that make a work an adopter of the term.
+ADOPTING_USES = frozenset(("title", "abstract"))
 
-_HYPHEN_CHARS = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015"
+# ASCII hyphen, soft hyphen, the Unicode hyphens and dashes, the minus sign (U+2212), the small
+# and fullwidth hyphen-minus (U+FE63, U+FF0D): recent abstracts, PDFs and OCR use them all.
+_HYPHEN_CHARS = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+# Invisible characters that can sit between the parts (zero-width space, non-joiner, joiner,
+# word joiner, BOM): they join the parts as if nothing were there.
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = re.compile("[" + _INVISIBLE_CHARS + "]")
 _HYPHEN_CLASS = "[" + re.escape(_HYPHEN_CHARS) + "]"
-# Between the parts of a compound: a hyphen, whitespace, or nothing at all.
-_JOINER = rf"({_HYPHEN_CLASS}\s*|\s+)?"
+_GAP = rf"[\s{_INVISIBLE_CHARS}]"
+# Between the parts of a compound: hyphens (one or more, spaced or not: "pre - training",
+# "pre--training"), whitespace, an invisible character, or nothing at all.
+_JOINER = rf"({_GAP}*{_HYPHEN_CLASS}+{_GAP}*|{_GAP}+)?"
+# The suspended hyphen of "pre- and post-training", "pre-/post-training", "pre-, mid- or post-training".
+_SUSPENDED = rf"(?P<susp>{_HYPHEN_CLASS}(?:\s*(?:,|/|&|and|or)\s*(?:[^\W\d_]+{_HYPHEN_CLASS}\s*(?:,|/|&|and|or)\s*)*)[^\W\d_]+{_HYPHEN_CLASS})"
 _SPLIT = re.compile(rf"(?:{_HYPHEN_CLASS}|\s)+")
 _PREFIXES = ("pre", "post", "fine", "self", "semi", "multi", "cross", "meta")
 _VOWELS = set("aeiouy")
@@ -116,6 +133,14 @@ class TermMatcher:
             if match.end() > match.start():
                 yield TermMatch(match.start(), match.end(), text[match.start():match.end()], self._spelling(match))
 
+    def form(self, match: TermMatch) -> str:
+        """The surface form a match stands for: normalised, and for a suspended hyphen the form it
+        implies ("pre- and post-training" → ``pre-training``)."""
+        if self.parts and not self.regex and _SUSPENDED_MATCH.match(match.text[len(self.parts[0]):]):
+            last = re.split(_HYPHEN_CLASS, match.text)[-1]
+            return self.parts[0] + "-" + normalize_form(last)
+        return normalize_form(match.text)
+
     def _spelling(self, match: re.Match[str]) -> str:
         """The spelling family of a match: the term written with the joiners the match used.
 
@@ -124,10 +149,12 @@ class TermMatcher:
         """
         if self.regex or len(self.parts) < 2:
             return normalize_form(match.group(0))
+        if "susp" in match.re.groupindex and match.group("susp"):
+            return "-".join(self.parts)
         joiners = []
         for index in range(1, len(self.parts)):
-            joined = match.group(f"j{index}") or ""
-            joiners.append("" if not joined else (" " if joined.isspace() else "-"))
+            joined = _INVISIBLE.sub("", match.group(f"j{index}") or "")
+            joiners.append("" if not joined else ("-" if re.search(_HYPHEN_CLASS, joined) else " "))
         label = self.parts[0]
         for joiner, part in zip(joiners, self.parts[1:]):
             label += joiner + part
@@ -135,10 +162,14 @@ class TermMatcher:
 
 
 def normalize_form(text: str) -> str:
-    """A surface form as reported: lowercase, unicode hyphens as ``-``, whitespace as one space."""
-    lowered = text.lower()
-    lowered = re.sub(_HYPHEN_CLASS, "-", lowered)
-    return re.sub(r"\s+", " ", re.sub(r"-\s+", "-", lowered)).strip()
+    """A surface form as reported: lowercase, invisible characters dropped, any run of hyphens
+    (unicode ones too, spaced or not) as one ``-``, whitespace as one space."""
+    lowered = _INVISIBLE.sub("", text.lower())
+    lowered = re.sub(rf"\s*{_HYPHEN_CLASS}+\s*", "-", lowered)
+    return re.sub(r"\s+", " ", lowered).strip()
+
+
+_SUSPENDED_MATCH = re.compile(_SUSPENDED, re.IGNORECASE)
 
 
 # --- variants -------------------------------------------------------------------------------
@@ -287,6 +318,8 @@ def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
         for index, part in enumerate(parts[1:], start=1):
             word = re.escape(literal) + rest if index == len(parts) - 1 else re.escape(part)
             body += _JOINER.replace("(", f"(?P<j{index}>", 1) + word
+        if len(parts) == 2:  # "pre- and post-training" uses pre-training too
+            body = f"(?:{body}|{_starts_word(parts[0])}{_SUSPENDED}{re.escape(literal)}{rest})"
     body += r"(?!\w)"
     needle = max([*parts[:-1], inf.stem], key=len)
     return TermMatcher(term=term, pattern=re.compile(body, re.IGNORECASE | re.DOTALL), parts=tuple(parts),
@@ -351,8 +384,29 @@ def _snippet(text: str, start: int, end: int) -> str:
     return ("…" if left > 0 else "") + core + ("…" if right < len(text) else "")
 
 
-def term_hits(title: str | None, abstract: str | None, has_abstract: bool, matcher: TermMatcher) -> dict[str, Any]:
-    """How one work uses the term: ``{use, where, forms, spellings, snippet, collocations}``.
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """How one work uses one term (see :func:`term_hits`)."""
+
+    use: str
+    where: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    spellings: tuple[str, ...] = ()
+    snippet: str = ""
+    collocations: tuple[str, ...] = ()
+
+    @property
+    def adopts(self) -> bool:
+        """True when the work uses the term in its title or abstract."""
+        return self.use in ADOPTING_USES
+
+
+#: The use of a work whose text was never seen.
+UNKNOWN_USE = TermUse("unknown")
+
+
+def term_hits(title: str | None, abstract: str | None, has_abstract: bool, matcher: TermMatcher) -> TermUse:
+    """How one work uses the term.
 
     ``use`` is ``"title"`` when the title matches (whatever the abstract says), ``"abstract"``
     when only the abstract does, ``"no"`` when a real abstract and the title were searched in
@@ -369,116 +423,126 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
         matches = list(matcher.finditer(text))
         if matches:
             found[name] = matches
-    if "title" in found:
-        use = "title"
-    elif "abstract" in found:
-        use = "abstract"
-    else:
-        use = "no" if has_abstract else "unknown"
+    if not found:
+        return TermUse("no") if has_abstract else UNKNOWN_USE
     forms: dict[str, None] = {}
     spellings: dict[str, None] = {}
     collocations: dict[str, None] = {}
     for name, matches in found.items():
         for match in matches:
-            forms.setdefault(normalize_form(match.text), None)
+            forms.setdefault(matcher.form(match), None)
             spellings.setdefault(match.spelling, None)
             word = _collocation(texts[name], match.start, matcher)
             if word:
                 collocations.setdefault(word, None)
-    snippet = ""
-    for name in ("abstract", "title"):
-        if name in found:
-            first = found[name][0]
-            snippet = _snippet(texts[name], first.start, first.end)
-            break
-    return {
-        "use": use,
-        "where": list(found),
-        "forms": list(forms),
-        "spellings": list(spellings),
-        "snippet": snippet,
-        "collocations": list(collocations),
-    }
+    snippet_from = "abstract" if "abstract" in found else "title"
+    first = found[snippet_from][0]
+    return TermUse(
+        use="title" if "title" in found else "abstract",
+        where=tuple(found),
+        forms=tuple(forms),
+        spellings=tuple(spellings),
+        snippet=_snippet(texts[snippet_from], first.start, first.end),
+        collocations=tuple(collocations),
+    )
 
 
 # --- the graph ------------------------------------------------------------------------------
 
 
-def _as_terms(terms: str | Sequence[str]) -> list[str]:
+def compile_terms(terms: str | Sequence[str], *, regex: bool = False) -> list[TermMatcher]:
+    """One matcher per term, the first being the primary term; all are compiled (and checked)
+    before anything uses them, so a bad term fails before any work is done.
+
+    Raises :class:`TermError` for no term, an empty one, a repeated one, or an invalid regex.
+    """
     listed = [terms] if isinstance(terms, str) else list(terms)
     if not listed:
         raise TermError("no --term given: give a word such as pre-training")
-    return listed
-
-
-def annotate_terms(G: nx.DiGraph, terms: str | Sequence[str] = ("pre-training",), *, regex: bool = False) -> None:
-    """Set every node's term attributes (``notes/SCHEMA.md``) for ``terms``; the first is primary.
-
-    Flat ``term_use``/``term_forms``/``term_snippet``/``term_collocations`` describe the primary
-    term; ``terms`` holds ``{term: {use, forms, snippet, collocations, where, spellings}}`` for
-    each term and replaces any earlier annotation; ``G.graph["terms"]`` lists the terms, primary
-    first. All terms are compiled before any node is touched, so a :class:`TermError` leaves the
-    graph as it was.
-    """
-    listed = _as_terms(terms)
     matchers = [compile_term(term, regex=regex) for term in listed]
-    counts = dict.fromkeys(USES, 0)
-    with gc_paused():
-        _annotate_nodes(G, matchers, counts)
-    G.graph["terms"] = [matcher.term for matcher in matchers]
-    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    seen: set[str] = set()
+    for matcher in matchers:
+        if matcher.term in seen:
+            raise TermError(f"--term {matcher.term!r} is given twice; give each term once")
+        seen.add(matcher.term)
+    return matchers
 
 
-def _annotate_nodes(G: nx.DiGraph, matchers: Sequence[TermMatcher], counts: dict[str, int]) -> None:
-    for _, attrs in G.nodes(data=True):
-        per_term = {}
-        for matcher in matchers:
-            hits = term_hits(attrs.get("title"), attrs.get("abstract"), bool(attrs.get("has_abstract")), matcher)
-            per_term[matcher.term] = {
-                "use": hits["use"],
-                "forms": hits["forms"],
-                "snippet": hits["snippet"],
-                "collocations": hits["collocations"],
-                "where": hits["where"],
-                "spellings": hits["spellings"],
-            }
-        primary = per_term[matchers[0].term]
-        attrs["term_use"] = primary["use"]
-        attrs["term_forms"] = primary["forms"]
-        attrs["term_snippet"] = primary["snippet"]
-        attrs["term_collocations"] = primary["collocations"]
-        attrs["terms"] = per_term
-        counts[primary["use"]] += 1
+@dataclass(frozen=True)
+class TermUses:
+    """The term use of every work of a graph, for each term: a value computed by
+    :func:`term_uses` from the graph and the matchers, and read, never written, by the analyses,
+    the explorer and the exports.
 
-
-def term_record(attrs: Mapping[str, Any], term: str | None = None) -> dict[str, Any]:
-    """A node's annotation for ``term`` (``None``: the primary term, i.e. the first annotated).
-
-    A node never annotated reads as ``use == "unknown"`` for the primary term; asking for a
-    term the graph was not annotated with raises :class:`TermError`.
+    ``by_term[term][work id]`` is a :class:`TermUse`; ``matchers`` are the compiled terms,
+    primary first. A work the graph does not hold reads as :data:`UNKNOWN_USE`.
     """
-    per_term = attrs.get("terms") or {}
-    if term is None:
-        if per_term:
-            return next(iter(per_term.values()))
-        return {
-            "use": attrs.get("term_use", "unknown"),
-            "forms": list(attrs.get("term_forms") or []),
-            "snippet": attrs.get("term_snippet") or "",
-            "collocations": list(attrs.get("term_collocations") or []),
-            "where": [],
-            "spellings": list(attrs.get("term_forms") or []),
-        }
-    if term in per_term:
-        return per_term[term]
-    known = sorted(per_term) or "no term"
-    raise TermError(f"the graph is annotated for {known}, not {term!r}; run annotate_terms with it")
+
+    matchers: tuple[TermMatcher, ...]
+    by_term: Mapping[str, Mapping[str, TermUse]]
+
+    @property
+    def terms(self) -> list[str]:
+        """The terms, primary first."""
+        return [matcher.term for matcher in self.matchers]
+
+    @property
+    def primary(self) -> str:
+        return self.matchers[0].term
+
+    @property
+    def regex(self) -> bool:
+        return self.matchers[0].regex
+
+    def matcher(self, term: str | None = None) -> TermMatcher:
+        """The compiled matcher of ``term`` (``None``: the primary term)."""
+        name = self._name(term)
+        return next(m for m in self.matchers if m.term == name)
+
+    def of(self, term: str | None = None) -> Mapping[str, TermUse]:
+        """``{work id: TermUse}`` for ``term`` (``None``: the primary term)."""
+        return self.by_term[self._name(term)]
+
+    def get(self, work: str, term: str | None = None) -> TermUse:
+        return self.of(term).get(work, UNKNOWN_USE)
+
+    def adopters(self, term: str | None = None) -> set[str]:
+        """Every work using ``term`` in its title or abstract."""
+        return {work for work, hit in self.of(term).items() if hit.adopts}
+
+    def frame(self, term: str | None = None) -> pd.DataFrame:
+        """One row per work (index ``id``): ``use, where, forms, spellings, snippet, collocations``."""
+        rows = {work: (hit.use, list(hit.where), list(hit.forms), list(hit.spellings), hit.snippet,
+                       list(hit.collocations)) for work, hit in self.of(term).items()}
+        frame = pd.DataFrame.from_dict(rows, orient="index",
+                                       columns=["use", "where", "forms", "spellings", "snippet", "collocations"])
+        frame.index.name = "id"
+        return frame
+
+    def _name(self, term: str | None) -> str:
+        if term is None:
+            return self.primary
+        if term not in self.by_term:
+            raise TermError(f"term use was computed for {self.terms}, not {term!r}")
+        return term
 
 
-def is_adopter(attrs: Mapping[str, Any], term: str | None = None) -> bool:
-    """True when the node uses the term in its title or abstract."""
-    use = attrs.get("term_use") if term is None else term_record(attrs, term)["use"]
-    return use in ("title", "abstract")
+def term_uses(G: nx.DiGraph, matchers: Sequence[TermMatcher]) -> TermUses:
+    """How every work of ``G`` uses each term, from its title and (real) abstract; ``G`` is only read."""
+    if not matchers:
+        raise TermError("no --term given: give a word such as pre-training")
+    by_term: dict[str, dict[str, TermUse]] = {matcher.term: {} for matcher in matchers}
+    with gc_paused():
+        for node, attrs in G.nodes(data=True):
+            title, abstract, has_abstract = attrs.get("title"), attrs.get("abstract"), bool(attrs.get("has_abstract"))
+            for matcher in matchers:
+                by_term[matcher.term][node] = term_hits(title, abstract, has_abstract, matcher)
+    uses = TermUses(tuple(matchers), by_term)
+    counts = {use: 0 for use in USES}
+    for hit in by_term[matchers[0].term].values():
+        counts[hit.use] += 1
+    log.info("term %r: %s", matchers[0].term, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return uses
 
 
 def spelling_labels(term: str, *, regex: bool = False) -> dict[str, str]:
@@ -490,11 +554,3 @@ def spelling_labels(term: str, *, regex: bool = False) -> dict[str, str]:
     if len(parts) < 2:
         return {}
     return {name: joiner.join(parts) for name, joiner in (("hyphenated", "-"), ("closed", ""), ("open", " "))}
-
-
-def annotated_terms(G: nx.DiGraph) -> list[str]:
-    """The terms the graph's nodes are annotated with, primary first (empty when none)."""
-    for _, attrs in G.nodes(data=True):
-        if attrs.get("terms"):
-            return list(attrs["terms"])
-    return []

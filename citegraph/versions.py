@@ -7,6 +7,11 @@ break. Two slim records are versions of one paper when one is a preprint (type `
 an arXiv DOI or venue) and the other is not, their normalised titles are equal, their years
 differ by at most one, and their first authors' surnames agree (when both list authors). The published version is kept; the other's references are joined to it, and every
 reference to the other is redirected to it. No I/O.
+
+This module owns every twin merge: a preset seed's arXiv twin (raw records, before slimming:
+:func:`merge_raw_twin`), twins the crawl meets (:func:`merge_versions`,
+:func:`merge_crawled_twins`), and the one alias rewrite that points references at the kept
+work (:func:`redirect_references`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,11 @@ from typing import Any, Mapping
 
 from .records import normalize_title, parse_arxiv_id
 
-__all__ = ["find_versions", "merge_versions", "MIN_TITLE_CHARS"]
+__all__ = ["find_versions", "merge_versions", "merge_crawled_twins", "merge_raw_twin", "redirect_references",
+           "Aliases", "MIN_TITLE_CHARS"]
+
+#: ``{merged id: id of the work it was merged into}``.
+Aliases = Mapping[str, str]
 
 #: Shorter normalised titles ("Introduction", "Deep learning") name many different papers.
 MIN_TITLE_CHARS = 20
@@ -42,6 +51,28 @@ def _same_paper(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return False
     first, second = _surname(a), _surname(b)
     return first is None or second is None or first == second
+
+
+def redirect_references(record: Mapping[str, Any], aliases: Aliases) -> dict[str, Any]:
+    """A copy of a slim record whose references to merged ids point at the kept works
+    (repeats and self-references dropped, order kept)."""
+    fixed = dict(record)
+    if aliases:
+        refs = (aliases.get(ref, ref) for ref in record.get("references") or ())
+        fixed["references"] = [ref for ref in dict.fromkeys(refs) if ref != record["id"]]
+    return fixed
+
+
+def merge_raw_twin(seed: Mapping[str, Any], twin: Mapping[str, Any]) -> dict[str, Any]:
+    """A seed's raw OpenAlex record with its preprint/published twin's references joined in (and
+    its abstract, when the seed has none): OpenAlex splits the paper's references between them."""
+    merged = dict(seed)
+    refs = list(dict.fromkeys([*(seed.get("referenced_works") or ()), *(twin.get("referenced_works") or ())]))
+    merged["referenced_works"] = refs
+    merged["referenced_works_count"] = max(len(refs), seed.get("referenced_works_count") or 0)
+    if not seed.get("abstract_inverted_index") and twin.get("abstract_inverted_index"):
+        merged["abstract_inverted_index"] = twin["abstract_inverted_index"]
+    return merged
 
 
 def find_versions(records: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
@@ -103,12 +134,18 @@ def merge_versions(records: Mapping[str, Mapping[str, Any]], *, prefer: set[str]
         aliases.update({w: keep for w in others})
     if not aliases:
         return {w: dict(r) for w, r in records.items()}, {}
-    result: dict[str, dict[str, Any]] = {}
-    for work, record in records.items():
-        if work in aliases:
-            continue
-        fixed = dict(merged.get(work, record))
-        refs = (aliases.get(ref, ref) for ref in fixed.get("references") or ())
-        fixed["references"] = [ref for ref in dict.fromkeys(refs) if ref != work]
-        result[work] = fixed
+    result = {work: redirect_references(merged.get(work, record), aliases)
+              for work, record in records.items() if work not in aliases}
     return result, aliases
+
+
+def merge_crawled_twins(records: Mapping[str, Mapping[str, Any]], depths: Mapping[str, int], *,
+                        prefer: set[str] | frozenset[str] = frozenset()
+                        ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, str]]:
+    """The crawl's records and depths with the twins it met merged: new values, the inputs are
+    left alone. A kept work takes the smaller depth of its versions."""
+    merged, aliases = merge_versions(records, prefer=prefer)
+    new_depths = {work: depth for work, depth in depths.items() if work not in aliases}
+    for twin, kept in aliases.items():
+        new_depths[kept] = min(new_depths[kept], depths[twin])
+    return merged, new_depths, dict(sorted(aliases.items()))

@@ -1,13 +1,14 @@
 """Fixtures shared by every test: the local OpenAlex stand-in, recorded records, tiny graphs.
 
-Data from ``../shared/data`` is read in place; tests that need it skip cleanly when it is
-absent, so a fresh clone without ``shared/`` still passes.
+All data travels with the project: the demo corpus is the one the package ships
+(``citegraph/data/demo``), the real recorded OpenAlex records and responses are the test
+fixtures in ``tests/fixtures/openalex`` (their PROVENANCE.md says where each came from). Nothing
+is read from outside the clone, so a fresh clone proves as much as CI does.
 """
 
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -15,28 +16,18 @@ from typing import Any, Callable, Iterator
 import networkx as nx
 import pytest
 
+from helpers import build_demo_graph, read_jsonl
+
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-DEMO_WORKS = SHARED / "demo" / "works.jsonl"
-DEMO_SEEDS = SHARED / "demo" / "seeds.json"
-OPENALEX_DIR = SHARED / "openalex"
-
-
-def _need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared/data not laid out here)")
-    return path
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+DEMO_DIR = REPO / "citegraph" / "data" / "demo"
+DEMO_WORKS = DEMO_DIR / "works.jsonl.gz"
+DEMO_SEEDS = DEMO_DIR / "seeds.json"
+OPENALEX_DIR = REPO / "tests" / "fixtures" / "openalex"
 
 
 @pytest.fixture(scope="session")
 def demo_works_path() -> Path:
-    return _need(DEMO_WORKS)
+    return DEMO_WORKS
 
 
 @pytest.fixture(scope="session")
@@ -46,18 +37,18 @@ def demo_works(demo_works_path: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="session")
 def demo_seeds() -> dict[str, Any]:
-    return json.loads(_need(DEMO_SEEDS).read_text())
+    return json.loads(DEMO_SEEDS.read_text())
 
 
 @pytest.fixture(scope="session")
 def openalex_dir() -> Path:
-    return _need(OPENALEX_DIR)
+    return OPENALEX_DIR
 
 
 @pytest.fixture(scope="session")
 def lineage_records(openalex_dir: Path) -> dict[str, dict[str, Any]]:
     """The real OpenAlex records of the lineage (BERT W2963341956 with its defects, ...)."""
-    records = read_jsonl(openalex_dir / "openalex_works_lineage.jsonl")
+    records = read_jsonl(openalex_dir / "openalex_works_lineage.jsonl.gz")
     return {r["id"].rsplit("/", 1)[-1]: r for r in records}
 
 
@@ -65,8 +56,8 @@ def lineage_records(openalex_dir: Path) -> dict[str, dict[str, Any]]:
 def standin_factory() -> Iterator[Callable[..., Any]]:
     """Start local OpenAlex stand-in servers on free ports; all are stopped at teardown.
 
-    ``standin_factory(works_or_path=None, **kwargs)``: ``None`` serves the demo dataset
-    (the test skips when it is absent); keyword arguments go to ``StandinServer``.
+    ``standin_factory(works_or_path=None, **kwargs)``: ``None`` serves the bundled demo
+    corpus; keyword arguments go to ``StandinServer``.
     """
     from citegraph.standin import StandinServer
 
@@ -74,7 +65,7 @@ def standin_factory() -> Iterator[Callable[..., Any]]:
 
     def start(works_or_path: Any = None, **kwargs: Any) -> Any:
         if works_or_path is None:
-            works_or_path = _need(DEMO_WORKS)
+            works_or_path = DEMO_WORKS
         server = StandinServer(works_or_path, **kwargs)
         server.start()
         servers.append(server)
@@ -121,22 +112,6 @@ def tiny_works() -> list[dict[str, Any]]:
         work(4, 2010, [6], "Early deep nets", "Greedy layer-wise pre-trained networks."),
         work(6, 2006, [], "A fast learning algorithm", ""),
     ]
-
-
-def build_demo_graph(works: list[dict[str, Any]], seeds: dict[str, Any], depth: int = 2) -> nx.DiGraph:
-    """The reference neighbourhood of the three demo seeds, as ``crawl --depth N`` collects it."""
-    from citegraph.graph import build_graph
-    from citegraph.records import slim_record, work_id
-
-    records = {r["id"]: r for r in map(slim_record, works)}
-    names = {work_id(seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
-    depths = dict.fromkeys(names, 0)
-    level = list(names)
-    for d in range(1, depth + 1):
-        level = [ref for work in level for ref in records[work]["references"]
-                 if ref in records and ref not in depths and depths.setdefault(ref, d) == d]
-    return build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names,
-                       crawl_info={"direction": "refs", "depth": depth})
 
 
 @pytest.fixture(scope="session")

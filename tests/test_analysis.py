@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from conftest import build_demo_graph
+from helpers import build_demo_graph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,7 @@ from citegraph.analysis import (
     citation_mediation,
     collocations,
     earliest_adopters,
-    highlight,
+    highlights,
     key_route_main_path,
     main_path,
     main_path_table,
@@ -39,7 +39,7 @@ from citegraph.analysis import (
 )
 from citegraph.graph import build_graph
 from citegraph.records import slim_record
-from citegraph.terms import annotate_terms
+from citegraph.terms import compile_terms, term_uses
 
 
 def add_work(G: nx.DiGraph, node: str, year: int | None = None, *, title: str = "", abstract: str = "",
@@ -54,6 +54,10 @@ def add_work(G: nx.DiGraph, node: str, year: int | None = None, *, title: str = 
 
 
 USES = "We use pre-training here."
+
+
+def uses_of(G: nx.DiGraph, terms: Any = ("pre-training",), regex: bool = False) -> Any:
+    return term_uses(G, compile_terms(terms, regex=regex))
 NONE = "Nothing to see here."
 
 
@@ -253,13 +257,13 @@ def chain_graph() -> nx.DiGraph:
     add_work(G, "N", 2012, abstract=NONE, depth=1)
     add_work(G, "D", 2005, abstract="Greedy layer-wise pre-training.", depth=2)
     G.add_edges_from([("S", "B"), ("S", "C"), ("B", "C"), ("S", "N"), ("N", "D"), ("U", "B"), ("Z", "N")])
-    annotate_terms(G)
     return G
 
 
 def test_earliest_adopters_with_evidence():
     G = chain_graph()
-    first = earliest_adopters(G, limit=3)
+    uses = uses_of(G)
+    first = earliest_adopters(G, uses, limit=3)
     assert list(first["id"]) == ["D", "C", "B"]
     assert list(first["rank"]) == [1, 2, 3]
     assert first.iloc[0]["snippet"] == "Greedy layer-wise pre-training."
@@ -273,15 +277,16 @@ def test_earliest_adopters_order_by_year_then_real_date_and_skip_undated():
     add_work(G, "placeholder", 2010, abstract=USES, date="2010-01-01", warnings=("placeholder_date",))
     add_work(G, "undated", None, abstract=USES)
     add_work(G, "older", 2009, abstract=USES, date="2009-12-31")
-    annotate_terms(G)
-    assert list(earliest_adopters(G)["id"]) == ["older", "early", "late", "placeholder"]
-    coverage = term_coverage(G)
+    uses = uses_of(G)
+    assert list(earliest_adopters(G, uses)["id"]) == ["older", "early", "late", "placeholder"]
+    coverage = term_coverage(G, uses)
     assert coverage["adopters"] == 5 and coverage["adopters_without_year"] == 1 and coverage["works_without_year"] == 1
 
 
 def test_adoption_chains_per_seed():
     G = chain_graph()
-    chains = adoption_chains(G)
+    uses = uses_of(G)
+    chains = adoption_chains(G, uses)
     s = chains[chains["seed"] == "S"]
     assert list(s["kind"]) == ["shortest", "stepwise", "shortest"]
     assert s.iloc[0]["path"] == ["S", "C"] and s.iloc[0]["target_year"] == 2010  # D is not reachable via users
@@ -291,29 +296,42 @@ def test_adoption_chains_per_seed():
     assert u.iloc[0]["seed_use"] == "unknown" and u.iloc[0]["path"] == ["U", "B", "C"]
     z = chains[chains["seed"] == "Z"]
     assert list(z["kind"]) == ["none"] and z.iloc[0]["note"]
-    capped = adoption_chains(G, max_targets=1, max_chains=1)
+    capped = adoption_chains(G, uses, max_targets=1, max_chains=1)
     assert len(capped[capped["seed"] == "S"]) == 1
 
 
-def test_highlight_marks_every_node_and_edge():
+def test_highlights_are_a_value_and_leave_the_graph_alone():
     G = chain_graph()
-    highlight(G)
-    for _, attrs in G.nodes(data=True):
-        assert {"is_earliest_adopter", "on_chain", "on_main_path"} <= set(attrs)
-    for _, _, attrs in G.edges(data=True):
-        assert {"on_chain", "on_main_path"} <= set(attrs)
-    assert G.nodes["D"]["is_earliest_adopter"] and G.nodes["B"]["on_chain"] and not G.nodes["N"]["on_chain"]
-    assert G.edges["B", "C"]["on_chain"] and not G.edges["N", "D"]["on_chain"]
-    assert any(a["on_main_path"] for _, _, a in G.edges(data=True))
+    uses = uses_of(G)
+    before = ({n: dict(a) for n, a in G.nodes(data=True)}, {(u, v): dict(a) for u, v, a in G.edges(data=True)})
+    marks = highlights(G, uses)
+    assert before == ({n: dict(a) for n, a in G.nodes(data=True)}, {(u, v): dict(a) for u, v, a in G.edges(data=True)})
+    assert "D" in marks.earliest and "B" in marks.chain_nodes and "N" not in marks.chain_nodes
+    assert ("B", "C") in marks.chain_edges and ("N", "D") not in marks.chain_edges
+    assert marks.main_path_edges and marks.main_path_nodes >= {n for edge in marks.main_path_edges for n in edge}
 
 
-def test_highlight_annotates_first_when_needed():
+def test_highlights_reuse_an_analysis_only_for_the_same_terms():
+    G = chain_graph()
+    result = analyze(G)
+    assert highlights(G, result.uses, analysis=result) == highlights(G, result.uses)
+    other = uses_of(G, ("unsupervised",))
+    assert highlights(G, other, analysis=result) == highlights(G, other)
+    assert highlights(G, other).earliest == {"B", "C"}  # "unsupervised" is in B's abstract and C's title
+
+
+def test_export_view_joins_term_use_and_highlights_in_a_copy():
+    from citegraph.analysis.highlights import export_view
+
     G = nx.DiGraph(seeds=["A"])
     add_work(G, "A", 2019, title="Pre-training", is_seed=True)
     add_work(G, "B", 2010, abstract=USES)
     G.add_edge("A", "B")
-    highlight(G)
-    assert G.nodes["A"]["term_use"] == "title" and G.edges["A", "B"]["on_chain"]
+    uses = uses_of(G, ("pre-training", "fine-tuning"))
+    view = export_view(G, uses, highlights(G, uses))
+    assert view.nodes["A"]["term_use"] == "title" and view.edges["A", "B"]["on_chain"]
+    assert list(view.nodes["B"]["terms"]) == ["pre-training", "fine-tuning"] and view.graph["terms"] == uses.terms
+    assert "term_use" not in G.nodes["A"] and "on_chain" not in G.edges["A", "B"]
 
 
 # --- RPYS -----------------------------------------------------------------------------------
@@ -330,16 +348,16 @@ def test_rpys_finds_the_peak_year_and_its_most_cited_work():
     G.add_edges_from([("A0", "Y1990"), ("A1", "R1988"), ("A2", "R1989"), ("A3", "R1991"), ("A4", "R1992")])
     add_work(G, "nonuser", 2010, abstract=NONE)
     G.add_edge("nonuser", "R1988")  # not an adopter: not counted
-    annotate_terms(G)
-    spectrum = rpys(G)
+    uses = uses_of(G)
+    spectrum = rpys(G, uses)
     row = spectrum.set_index("year").loc[1990]
     assert row["cited_refs"] == 6 and row["median_5y"] == 1 and row["deviation"] == 5
     assert list(spectrum["year"]) == [1988, 1989, 1990, 1991, 1992]
     peaks = rpys_peaks(spectrum)
     assert list(peaks["year"]) == [1990]
     assert peaks.iloc[0]["top_cited"] == ["X1990", "Y1990"] and peaks.iloc[0]["top_cited_counts"] == [5, 1]
-    assert rpys(G, scope="all").set_index("year").loc[1988, "cited_refs"] == 2
-    assert rpys(nx.DiGraph()).empty
+    assert rpys(G, uses, scope="all").set_index("year").loc[1988, "cited_refs"] == 2
+    assert rpys(nx.DiGraph(), uses_of(nx.DiGraph())).empty
 
 
 # --- spread ---------------------------------------------------------------------------------
@@ -352,8 +370,8 @@ def test_adoption_by_year_counts_known_use_only():
     add_work(G, "c", 2010, title="untitled")  # unknown: no abstract, no title match
     add_work(G, "d", 2012, title="Pre-trained nets")
     add_work(G, "e", None, abstract=USES)
-    annotate_terms(G)
-    table = adoption_by_year(G).set_index("year")
+    uses = uses_of(G)
+    table = adoption_by_year(G, uses).set_index("year")
     assert list(table.index) == [2010, 2011, 2012]
     assert table.loc[2010, ["works", "known", "unknown", "adopters"]].tolist() == [3, 2, 1, 1]
     assert table.loc[2010, "share"] == 0.5 and table.loc[2012, "adopters_title"] == 1
@@ -368,16 +386,16 @@ def test_spelling_crossover():
             add_work(G, f"h{year}{i}", year, abstract="We use pre-trained models.")
         for i in range(closed):
             add_work(G, f"c{year}{i}", year, abstract="We use pretraining.")
-    annotate_terms(G)
-    table = spelling_by_year(G).set_index("year")
+    uses = uses_of(G)
+    table = spelling_by_year(G, uses).set_index("year")
     assert table.loc[2015, "pretraining"] == 3 and table.loc[2015, "pre-training"] == 2
-    result = spelling_crossover(G)
+    result = spelling_crossover(G, uses)
     assert result["challenger"] == "pretraining" and result["incumbent"] == "pre-training"
     assert result["overtook"] and result["year"] == 2017 and result["first_year_ahead"] == 2015
     assert result["last_year"] == 2019 and result["challenger_total"] == 11 and result["incumbent_total"] == 7
-    forms = spelling_by_year(G, by="form")
+    forms = spelling_by_year(G, uses, by="form")
     assert {"pre-trained", "pretraining"} <= set(forms.columns)
-    reverse = spelling_crossover(G, challenger="pre-training", incumbent="pretraining")
+    reverse = spelling_crossover(G, uses, challenger="pre-training", incumbent="pretraining")
     assert not reverse["overtook"] and reverse["first_year_ahead"] == 2014
 
 
@@ -393,8 +411,8 @@ def test_citation_mediation_ratio():
     add_work(G, "N3", 2013, abstract=NONE)
     add_work(G, "Q", 2013, title="no abstract")  # unknown: left out
     G.add_edges_from([("B", "A"), ("C", "A"), ("N1", "A"), ("N2", "X"), ("N3", "X"), ("D", "X"), ("Q", "A")])
-    annotate_terms(G)
-    result = citation_mediation(G)
+    uses = uses_of(G)
+    result = citation_mediation(G, uses)
     # Cites an earlier adopter: B, C (users), N1 → 2/3. Cites none: N2, N3, D (user) → 1/3.
     assert (result["exposed_works"], result["exposed_adopters"]) == (3, 2)
     assert (result["unexposed_works"], result["unexposed_adopters"]) == (3, 1)
@@ -413,8 +431,8 @@ def test_mediation_needs_an_earlier_adopter():
     add_work(G, "vague", 2013, abstract=USES, date="2013-01-01", warnings=("placeholder_date",))
     add_work(G, "ref", 2000, abstract=NONE)
     G.add_edges_from([("late", "early"), ("vague", "early"), ("early", "ref")])
-    annotate_terms(G)
-    by_year = citation_mediation(G)["by_year"].set_index("year")
+    uses = uses_of(G)
+    by_year = citation_mediation(G, uses)["by_year"].set_index("year")
     assert by_year.loc[2013, "citing_earlier_adopter"] == 1  # only "late": a placeholder date says nothing
 
 
@@ -424,15 +442,15 @@ def test_collocations_fields_and_venues():
     add_work(G, "b", 2012, abstract="we use unsupervised pretraining", field="Computer Science", venue="NIPS")
     add_work(G, "c", 2014, abstract="generative pre-training works", field="Mathematics", venue="ICML")
     add_work(G, "d", 2014, abstract=NONE, field="Mathematics", venue=None)
-    annotate_terms(G)
-    table = collocations(G)
+    uses = uses_of(G)
+    table = collocations(G, uses)
     assert table.iloc[0].to_dict() == {
         "collocation": "unsupervised", "phrase": "unsupervised pre-training", "works": 2, "first_year": 2010,
         "first_id": "a", "first_label": "a 2010", "by_year": "2010:1; 2012:1"}
-    fields = adoption_by_field(G).set_index("field")
+    fields = adoption_by_field(G, uses).set_index("field")
     assert fields.loc["Mathematics", ["works", "adopters"]].tolist() == [2, 1]
     assert fields.loc["Mathematics", "share"] == 0.5 and fields.loc["Computer Science", "first_year"] == 2010
-    venues = adoption_by_venue(G).set_index("venue")
+    venues = adoption_by_venue(G, uses).set_index("venue")
     assert venues.loc["ICML", "adopters"] == 2 and "None" not in venues.index
 
 
@@ -442,8 +460,8 @@ def test_burst_years_find_the_jump():
     for year, used in adopters.items():
         for i in range(10):
             add_work(G, f"w{year}-{i}", year, abstract=USES if i < used else NONE)
-    annotate_terms(G)
-    bursts = burst_years(G)
+    uses = uses_of(G)
+    bursts = burst_years(G, uses)
     assert [int(y) for y in bursts.loc[bursts["burst"], "year"]] == [2005, 2006, 2007]
     runs = burst_intervals(bursts)
     assert [(r["start"], r["end"], r["adopters"]) for r in runs] == [(2005, 2007, 22)]
@@ -451,8 +469,8 @@ def test_burst_years_find_the_jump():
     for year in range(2000, 2010):
         for i in range(10):
             add_work(flat, f"w{year}-{i}", year, abstract=USES if i < 2 else NONE)
-    annotate_terms(flat)
-    assert not burst_years(flat)["burst"].any()
+    flat_uses = uses_of(flat)
+    assert not burst_years(flat, flat_uses)["burst"].any()
 
 
 def test_online_term_counts_with_a_fake_group_by():
@@ -484,6 +502,7 @@ def test_online_term_counts_with_a_fake_group_by():
 
 def test_analyze_with_online_counts():
     G = chain_graph()
+    uses = uses_of(G)
 
     def group_by(filter: str, key: str) -> list[dict[str, Any]]:
         return [{"key": "2019", "key_display_name": "2019", "count": 7}]
@@ -503,7 +522,7 @@ def test_analyze_on_tiny_works(tiny_works):
                     seed_names={"W1": "seed"})
     result = analyze(G)
     assert list(result.earliest["id"]) == ["W4", "W2", "W1"]
-    assert G.nodes["W6"]["term_use"] == "unknown" and G.nodes["W3"]["term_use"] == "no"
+    assert result.uses.get("W6").use == "unknown" and result.uses.get("W3").use == "no"
     chain = result.chains.iloc[0]
     assert chain["path"] == ["W1", "W2", "W4"] and chain["seed_use"] == "title"
     assert result.coverage["adopters"] == 3 and result.coverage["use_unknown"] == 1
@@ -538,7 +557,7 @@ def test_demo_earliest_adopters_and_chains(demo):
             for path in rows["path"]:
                 assert path[0] == seed["id"]
                 assert all(G.has_edge(u, v) for u, v in itertools.pairwise(path))
-                assert all(G.nodes[n]["term_use"] in ("title", "abstract") for n in path)
+                assert all(result.uses.get(n).adopts for n in path)
 
 
 def test_demo_spread_tables_are_consistent(demo):

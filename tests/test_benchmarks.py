@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.floor import bfs_levels, crawl_floor, read_references
 from citegraph.records import slim_record
-from citegraph.synthetic import ID_BASE, SyntheticDataset, generate_works, synthetic_seeds, write_works
+from benchmarks.synthetic import ID_BASE, SyntheticDataset, generate_works, synthetic_seeds, write_works
 from citegraph.terms import compile_term, term_hits
 
 REPO = Path(__file__).resolve().parents[1]
@@ -125,9 +125,9 @@ def test_term_diffuses_and_its_spelling_shifts(slim: list[dict]) -> None:
     spellings: dict[str, Counter] = {"early": Counter(), "late": Counter()}
     for r in slim:
         hits = term_hits(r["title"], r["abstract"], r["has_abstract"], matcher)
-        by_year.setdefault(r["year"], Counter())[hits["use"]] += 1
-        if hits["use"] in ("title", "abstract"):
-            spellings["late" if r["year"] >= 2020 else "early"].update(hits["spellings"])
+        by_year.setdefault(r["year"], Counter())[hits.use] += 1
+        if hits.use in ("title", "abstract"):
+            spellings["late" if r["year"] >= 2020 else "early"].update(hits.spellings)
     assert all(c["title"] + c["abstract"] == 0 for y, c in by_year.items() if y < 1995)
 
     def share(years: range) -> float:
@@ -149,7 +149,7 @@ def test_seeds_are_late_well_connected_term_users(slim: list[dict]) -> None:
     for seed in seeds:
         record = by_id[seed.rsplit("/", 1)[-1]]
         assert record["year"] >= 2018 and len(record["references"]) >= 20
-        assert term_hits(record["title"], record["abstract"], True, matcher)["use"] == "title"
+        assert term_hits(record["title"], record["abstract"], True, matcher).use == "title"
 
 
 def test_write_works_streams_gzip_and_seeds(tmp_path: Path) -> None:

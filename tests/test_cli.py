@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -86,8 +87,9 @@ def test_analyze_and_render_a_crawled_graph(standin_factory, tiny_works, tmp_pat
     for name in ("report.md", "report.html", "origins.csv", "chains.csv", "timeline.csv", "mainpath.csv", "rpys.csv"):
         assert (out / name).is_file(), name
     graph = load_graph(out)
-    assert graph.nodes["W4"]["term_use"] == "abstract" and graph.nodes["W3"]["term_use"] == "no"
-    assert "term_use" in (out / "nodes.csv").read_text().splitlines()[0]
+    assert "term_use" not in graph.nodes["W4"]  # graph.json stays the crawl's: term use is derived
+    nodes = {row["id"]: row for row in csv.DictReader((out / "nodes.csv").open(encoding="utf-8"))}
+    assert nodes["W4"]["term_use"] == "abstract" and nodes["W3"]["term_use"] == "no"
     rendered = invoke("render", str(out), "--out", str(tmp_path / "page.html"))
     assert rendered.exit_code == 0, rendered.output
     assert (tmp_path / "page.html").read_text().count("W4") >= 1
@@ -100,7 +102,29 @@ def test_crawl_with_analyze_and_html_and_a_second_term(standin_factory, tiny_wor
                     "--out", str(out), "--analyze", "--html", "--term", "pre-training", "--term", "deep", "-q")
     assert result.exit_code == 0, result.output
     assert (out / "graph.html").is_file() and (out / "report.md").is_file()
-    assert load_graph(out).nodes["W4"]["terms"]["deep"]["use"] == "title"
+    nodes = {row["id"]: row for row in csv.DictReader((out / "nodes.csv").open(encoding="utf-8"))}
+    assert json.loads(nodes["W4"]["terms"])["deep"]["use"] == "title"
+
+
+def _page_data(page: Path) -> dict:
+    text = page.read_text(encoding="utf-8")
+    return json.loads(text.split('id="citegraph-data">', 1)[1].split("</script>", 1)[0])
+
+
+def test_render_draws_the_term_asked_for_not_the_one_analysed(standin_factory, tiny_works, tmp_path: Path) -> None:
+    """``render --term X`` on an analysed graph draws X: term use is never read back from a file."""
+    server = standin_factory(tiny_works)
+    out = tmp_path / "o"
+    assert invoke("crawl", "--seed", "W1", "--depth", "3", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"),
+                  "--out", str(out), "--analyze", "--html", "-q").exit_code == 0
+    before = _page_data(out / "graph.html")
+    assert before["meta"]["terms"] == ["pre-training"]
+    assert invoke("render", str(out), "--term", "deep").exit_code == 0
+    after = _page_data(out / "graph.html")
+    assert after["meta"]["terms"] == ["deep"]
+    works = {n["id"]: n["w"] for n in after["nodes"]}
+    assert works["W4"]["term_use"] == "title"  # "Early deep nets"
+    assert works["W2"].get("term_use", "unknown") == "no"  # uses pre-training, not "deep"
 
 
 def test_analyze_with_online_counts_asks_group_by(standin_factory, tiny_works, tmp_path: Path) -> None:
@@ -113,3 +137,25 @@ def test_analyze_with_online_counts_asks_group_by(standin_factory, tiny_works, t
     assert result.exit_code == 0, result.output
     assert server.log.count(kind="group_by") >= 2
     assert (out / "online.csv").is_file()
+
+
+def _commands(group: "click.Group", prefix: tuple[str, ...] = ()) -> "Iterator[tuple[tuple[str, ...], click.Command]]":
+    import click
+
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+def test_readme_documents_every_option_of_every_command() -> None:
+    """The README's option table stays true: each option of each command is named in its row."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Every option"):readme.index("## What happens when")]
+    missing = []
+    for path, command in _commands(main):
+        for param in command.params:
+            for flag in [*param.opts, *param.secondary_opts]:
+                if flag.startswith("--") and flag != "--help" and f"`{flag}" not in table and f"/ {flag}`" not in table:
+                    missing.append(f"{' '.join(path)} {flag}")
+    assert missing == []

@@ -166,14 +166,37 @@ def test_api_key_is_written_nowhere(standin_factory, tmp_path, caplog) -> None:
     assert bad.exit_code == 7 and "wrong-key-123" not in bad.output
 
 
-def test_demo_flag_crawls_the_demo_dataset_without_network(demo_works_path, tmp_path) -> None:
-    env = {"CITEGRAPH_DEMO_DATA": str(demo_works_path)}
+def test_demo_flag_crawls_the_bundled_corpus_without_network(tmp_path, monkeypatch) -> None:
+    """``--demo`` needs nothing beside the package: it serves the corpus the package ships."""
+    monkeypatch.delenv("CITEGRAPH_DEMO_DATA", raising=False)
     args = ["crawl", "--seed", "ulmfit", "--depth", "1", "--demo", "--cache-dir", str(tmp_path / "c"), "--out", str(tmp_path / "o"), "-q"]
-    first = CliRunner().invoke(main, args, env=env)
+    first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
-    again = CliRunner().invoke(main, [*args, "--offline"], env=env)
+    assert "W9937203161" in load_graph(tmp_path / "o")  # ULMFiT's synthetic demo id
+    again = CliRunner().invoke(main, [*args, "--offline"])
     assert again.exit_code == 0, again.output
     assert "requests 0" in again.output
+
+
+def test_demo_data_overrides_the_bundled_corpus(tiny_works, tmp_path) -> None:
+    data = tmp_path / "works.jsonl"
+    data.write_text("".join(json.dumps(w) + "\n" for w in tiny_works))
+    args = ["crawl", "--seed", "W1", "--depth", "3", "--demo", "--demo-data", str(data), "--cache-dir", str(tmp_path / "c"),
+            "--out", str(tmp_path / "o"), "-q"]
+    assert run_cli(*args).exit_code == 0
+    assert set(load_graph(tmp_path / "o")) == {"W1", "W2", "W3", "W4", "W6"}
+
+
+def test_bundled_demo_corpus_is_the_documented_one(demo_works_path) -> None:
+    """The README beside the bundled corpus gives the original's checksum: the copy is that file."""
+    import gzip
+    import hashlib
+
+    readme = (demo_works_path.parent / "README.md").read_text(encoding="utf-8")
+    with gzip.open(demo_works_path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    assert f"`{digest}`" in readme
+    assert "not OpenAlex data" in readme and "Semantic Scholar" in readme
 
 
 def test_preprint_and_published_twins_met_in_the_crawl_are_merged(standin_factory, tiny_works, tmp_path) -> None:

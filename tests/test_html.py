@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 import networkx as nx
 import pytest
-from conftest import build_demo_graph
+from helpers import build_demo_graph
 
 from citegraph.errors import OutputError
 from citegraph.html import render_html, select_nodes, year_layout
@@ -52,6 +52,41 @@ def _node(G: nx.DiGraph, node: str, year: int | None, title: str, **attrs: Any) 
     if base["authors"] and not base["first_author"]:
         base["first_author"] = base["authors"][0]
     G.add_node(node, **base)
+
+
+_TERM_KEYS = ("term_use", "term_forms", "term_snippet", "term_collocations")
+_MARK_KEYS = ("is_earliest_adopter", "on_chain", "on_main_path")
+
+
+def _split(G: nx.DiGraph) -> tuple[nx.DiGraph, Any, Any]:
+    """A hand-built graph written as an explorer sees it (``term_use``, ``on_chain`` ... on the
+    nodes) → the crawled graph without them, its :class:`TermUses` and its :class:`Highlights`."""
+    from citegraph.analysis import Highlights
+    from citegraph.terms import TermUse, TermUses, compile_term
+
+    plain = G.copy()
+    hits, marks = {}, {key: set() for key in _MARK_KEYS}
+    for node, attrs in plain.nodes(data=True):
+        hits[node] = TermUse(attrs.pop("term_use", "unknown"), forms=tuple(attrs.pop("term_forms", ())),
+                             snippet=attrs.pop("term_snippet", ""), collocations=tuple(attrs.pop("term_collocations", ())))
+        for key in _MARK_KEYS:
+            if attrs.pop(key, False):
+                marks[key].add(node)
+    edges = {key: set() for key in ("on_chain", "on_main_path")}
+    for u, v, attrs in plain.edges(data=True):
+        for key in edges:
+            if attrs.pop(key, False):
+                edges[key].add((u, v))
+    uses = TermUses((compile_term("pre-training"),), {"pre-training": hits})
+    return plain, uses, Highlights(
+        earliest=frozenset(marks["is_earliest_adopter"]), chain_nodes=frozenset(marks["on_chain"]),
+        chain_edges=frozenset(edges["on_chain"]), main_path_nodes=frozenset(marks["on_main_path"]),
+        main_path_edges=frozenset(edges["on_main_path"]))
+
+
+def _render(G: nx.DiGraph, out: Any, **options: Any) -> Path:
+    plain, uses, marks = _split(G)
+    return render_html(plain, out, uses=uses, marks=marks, **options)
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +132,15 @@ def small_graph() -> nx.DiGraph:
 
 @pytest.fixture(scope="module")
 def demo_graph(demo_works: list[dict[str, Any]], demo_seeds: dict[str, Any]) -> nx.DiGraph:
-    """The depth-2 neighbourhood of the 3 demo seeds, annotated and highlighted."""
-    from citegraph.analysis import highlight
+    """The depth-2 neighbourhood of the 3 demo seeds, as the explorer sees it: term use of
+    "pre-training" and the highlights joined in (``export_view``)."""
+    from citegraph.analysis import highlights
+    from citegraph.analysis.highlights import export_view
+    from citegraph.terms import compile_terms, term_uses
 
     G = build_demo_graph(demo_works, demo_seeds)
-    highlight(G, terms=("pre-training",))
-    return G
+    uses = term_uses(G, compile_terms("pre-training"))
+    return export_view(G, uses, highlights(G, uses))
 
 
 def _embedded(html: str) -> dict[str, Any]:
@@ -113,7 +151,7 @@ def _embedded(html: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def small_page(small_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return render_html(small_graph, tmp_path_factory.mktemp("small") / "graph.html", title="Small <test> graph")
+    return _render(small_graph, tmp_path_factory.mktemp("small") / "graph.html", title="Small <test> graph")
 
 
 # ----------------------------------------------------------------------------- select_nodes
@@ -267,7 +305,7 @@ def test_layout_shortens_long_empty_spans_and_separates_nodes() -> None:
 
 
 def test_render_is_deterministic_and_accepts_a_directory(small_graph: nx.DiGraph, small_page: Path, tmp_path: Path) -> None:
-    again = render_html(small_graph, tmp_path, title="Small <test> graph")
+    again = _render(small_graph, tmp_path, title="Small <test> graph")
     assert again == tmp_path / "graph.html"
     assert again.read_bytes() == small_page.read_bytes()
     assert render_html(small_graph, tmp_path / "new" / "bert") == tmp_path / "new" / "bert" / "graph.html"
@@ -287,7 +325,7 @@ def test_unwritable_output_raises_output_error(small_graph: nx.DiGraph, tmp_path
 
 def test_hidden_works_are_announced(tmp_path: Path) -> None:
     G = _ranked_graph()
-    html = render_html(G, tmp_path / "graph.html", max_nodes=12).read_text(encoding="utf-8")
+    html = _render(G, tmp_path / "graph.html", max_nodes=12).read_text(encoding="utf-8")
     data = _embedded(html)
     assert len(data["nodes"]) == 12 and data["meta"]["hidden"]["nodes"] == 10
     assert "10 of 22 works and 2 citation links are not drawn" in html
@@ -502,10 +540,14 @@ def test_markup_in_records_is_shown_as_text(browser: Any, small_page: Path) -> N
     browser.save_screenshot(str(ARTIFACTS / "graph_small_markup.png"))
 
 
+def _panel_links(browser: Any) -> list[str]:
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#details-body a')).map(function (a) { return a.href; })")
+
+
 @pytest.mark.browser
-@pytest.mark.shared
 def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
-    page = render_html(demo_graph, tmp_path_factory.mktemp("demo") / "graph.html")
+    page = _render(demo_graph, tmp_path_factory.mktemp("demo") / "graph.html")
     seconds = _open(browser, page)
     assert _console_problems(browser) == [] and _network_requests(browser) == []
     n, e = demo_graph.number_of_nodes(), demo_graph.number_of_edges()
@@ -515,6 +557,11 @@ def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_f
     _click_node(browser, "W2963341956")  # BERT
     assert _wait(browser, "return citegraph.selected === 'W2963341956'")
     assert "BERT" in browser.find_element("id", "details-body").text
+    assert "https://openalex.org/W2963341956" in _panel_links(browser)  # a real OpenAlex id
+    browser.execute_script("citegraph.selectWork('W9425100365', false)")  # GPT-1: synthetic in the demo
+    assert _wait(browser, "return citegraph.selected === 'W9425100365'")
+    assert not any("openalex.org" in href for href in _panel_links(browser))
+    assert "W9425100365" in browser.find_element("id", "details-body").text
     ARTIFACTS.mkdir(exist_ok=True)
     _park_mouse(browser)
     browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
@@ -531,10 +578,9 @@ def test_demo_graph_in_chromium(browser: Any, demo_graph: nx.DiGraph, tmp_path_f
 
 
 @pytest.mark.browser
-@pytest.mark.shared
 def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
     kept, hidden = select_nodes(demo_graph, 300)
-    page = render_html(demo_graph, tmp_path_factory.mktemp("limit") / "graph.html", max_nodes=300)
+    page = _render(demo_graph, tmp_path_factory.mktemp("limit") / "graph.html", max_nodes=300)
     _open(browser, page)
     assert _console_problems(browser) == []
     shown_edges = sum(1 for u, v in demo_graph.edges if u in kept and v in kept)
@@ -546,3 +592,38 @@ def test_demo_graph_over_the_limit(browser: Any, demo_graph: nx.DiGraph, tmp_pat
     assert f"{total - 300:,} more works not drawn" in browser.find_element("id", "counts").text
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "graph_demo_limit300.png"))
+
+
+@pytest.mark.browser
+def test_readme_screenshots_of_the_demo_run(browser: Any, demo_graph: nx.DiGraph, tmp_path: Path) -> None:
+    """The README's two pictures, taken from the demo run's own explorer and report.
+
+    Always written to ``tests/artifacts``; ``CITEGRAPH_UPDATE_DOCS=1`` also refreshes
+    ``docs/explorer.png`` and ``docs/report.png`` (then commit them).
+    """
+    from citegraph.pipeline import analyze_graph, render_graph
+
+    analyze_graph(demo_graph, tmp_path)
+    page = render_graph(demo_graph, tmp_path / "graph.html")
+    browser.set_window_size(1280, 800)
+    try:
+        _open(browser, page)
+        assert _console_problems(browser) == []
+        _park_mouse(browser)
+        browser.execute_script("citegraph.clearSelection(); citegraph.fitView();")
+        time.sleep(0.6)  # the fit animation
+        ARTIFACTS.mkdir(exist_ok=True)
+        shots = {"explorer.png": ARTIFACTS / "readme_explorer.png", "report.png": ARTIFACTS / "readme_report.png"}
+        browser.save_screenshot(str(shots["explorer.png"]))
+        browser.get((tmp_path / "report.html").resolve().as_uri())
+        assert "pre-training" in browser.find_element("tag name", "h1").text + browser.find_element("tag name", "body").text[:2000]
+        browser.save_screenshot(str(shots["report.png"]))
+    finally:
+        browser.set_window_size(1600, 1000)
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for name, shot in shots.items():
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("CITEGRAPH_UPDATE_DOCS") == "1":
+            docs.mkdir(exist_ok=True)
+            (docs / name).write_bytes(shot.read_bytes())
+        assert (docs / name).is_file(), f"docs/{name} (shown in the README) is missing: rerun with CITEGRAPH_UPDATE_DOCS=1"

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citegraph.errors import InputError
+from helpers import read_jsonl
 from citegraph.records import (
     looks_like_citation_line,
     normalize_doi,
@@ -132,7 +133,7 @@ def test_slim_record_drops_self_citations_and_repeats() -> None:
     assert "empty_title" in record["warnings"] and "no_abstract" in record["warnings"]
 
 
-# --- real OpenAlex records (../shared/data/openalex), skipped when absent ---------------------------
+# --- real OpenAlex records (tests/fixtures/openalex, see its PROVENANCE.md) ------------------------
 
 def test_bert_real_record_defects_are_flagged(lineage_records: dict[str, dict]) -> None:
     bert = slim_record(lineage_records["W2963341956"])
@@ -151,10 +152,9 @@ def test_empty_reference_lists_are_flagged(lineage_records: dict[str, dict]) -> 
 
 
 def test_bert_title_null_and_empty_versions(openalex_dir) -> None:
-    path = openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl"
     titles = set()
-    for line in path.read_text().splitlines():
-        work = json.loads(line)["work"]
+    for capture in read_jsonl(openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl.gz"):
+        work = capture["work"]
         titles.add(work.get("title"))
         assert slim_record(work)["title"] == ""
         assert "empty_title" in slim_record(work)["warnings"]
@@ -171,3 +171,20 @@ def test_every_recorded_record_slims_without_error(openalex_dir) -> None:
     for record in records:
         assert record["id"].startswith("W")
         assert all(ref.startswith("W") and ref != record["id"] for ref in record["references"])
+
+
+def test_synthetic_id_ranges_are_never_openalex_ids() -> None:
+    from citegraph.records import is_synthetic_id
+
+    assert is_synthetic_id("W9425100365") and is_synthetic_id("W8000000042")  # demo GPT-1, benchmark work
+    assert not is_synthetic_id("W2963341956") and not is_synthetic_id("W4385245566") and not is_synthetic_id("W1")
+
+
+def test_work_ids_take_ascii_digits_without_leading_zeros() -> None:
+    """Issue 14 item 12: "W١" (an Arabic-Indic digit) and "W0001" name no work; nor does a non-string."""
+    from citegraph.records import try_work_id
+
+    assert try_work_id("W\u0661") is None and try_work_id("W0001") is None and try_work_id("W0") is None
+    assert try_work_id(12345) is None and try_work_id(None) is None
+    assert try_work_id("w42") == "W42" and try_work_id("https://openalex.org/W42") == "W42"
+    assert normalize_doi(10.1) is None and normalize_doi("https://doi.org/10.1234/ABC") == "10.1234/abc"

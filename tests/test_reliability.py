@@ -7,7 +7,7 @@
 3. Bad input: a table of cases, each one line on stderr with its error class's own exit code,
    and nothing already fetched lost.
 4. Secrets: the API key is in no file written, no output, no log line and no error message.
-5. Defective records: the real OpenAlex records of ``../shared/data/openalex`` (DEFECTS.md) are
+5. Defective records: the real OpenAlex records of ``tests/fixtures/openalex`` (DEFECTS.md) are
    flagged, listed in ``summary.json`` and the report, and never fatal.
 
 CLI runs whose stderr or exit code matters go through a real subprocess (``python -m
@@ -16,6 +16,7 @@ citegraph``): that is what a user sees, logging handlers included.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -35,6 +36,7 @@ from click.testing import CliRunner
 
 import citegraph.standin.server as standin_server
 from citegraph.cli import EXIT_INTERRUPTED, main
+from helpers import read_jsonl
 from citegraph.client import cache_info
 from citegraph.config import Settings
 from citegraph.crawl import CrawlOptions
@@ -50,7 +52,6 @@ SECRET_FORMS = {SECRET, quote(SECRET, safe=""), quote(SECRET), quote_plus(SECRET
 INTERRUPTED_LINE = ("citegraph: error: interrupted; everything fetched so far is cached: "
                     "rerun the same command to resume")
 BERT_DEPTH_2 = ("--seed", "bert", "--depth", "2")
-shared = pytest.mark.shared  # reads ../shared/data (skipped when absent)
 TWO_SEEDS_BOTH_WAYS = ("--seed", "bert", "--seed", "gpt1", "--depth", "2", "--direction", "both", "--max-citing", "10")
 
 
@@ -144,7 +145,6 @@ def reference(demo_works_path: Path, tmp_path_factory: pytest.TempPathFactory) -
 TWENTY_PERCENT = dict(error_rate=0.06, drop_rate=0.05, truncate_rate=0.05, malformed_rate=0.04)
 
 
-@shared
 @pytest.mark.parametrize("fault_seed", [11, 29])
 def test_twenty_percent_faults_give_the_fault_free_graph(standin_factory, reference, tmp_path, fault_seed) -> None:
     """500/503, 429 with Retry-After, dropped connections, truncated and malformed bodies."""
@@ -161,7 +161,6 @@ def test_twenty_percent_faults_give_the_fault_free_graph(standin_factory, refere
     assert report.summary["retries"] == sum(faults.values())
 
 
-@shared
 def test_faults_through_the_cli(standin_factory, reference, tmp_path) -> None:
     server = standin_factory(faults=FaultConfig(**TWENTY_PERCENT, seed=5))
     result = cli(*crawl_args(server.url, tmp_path / "cache", tmp_path / "out", *TWO_SEEDS_BOTH_WAYS, quiet=False))
@@ -173,7 +172,6 @@ def test_faults_through_the_cli(standin_factory, reference, tmp_path) -> None:
     assert summary["retries"] == sum(server.log.faults.values())
 
 
-@shared
 def test_spent_budget_stops_keeps_everything_and_later_runs_finish(standin_factory, reference, tmp_path) -> None:
     """$0.0003 a day is three list calls: each run fetches three batches, stops with exit 5 and
     one line, keeps them; the next "day" (the stand-in's spend reset) goes on from there."""
@@ -210,7 +208,6 @@ def test_spent_budget_stops_keeps_everything_and_later_runs_finish(standin_facto
 
 # ---------------------------------------------------------------------------- 2. interruptions
 
-@shared
 def test_sigint_exits_at_once_with_one_line_and_the_rerun_resumes(standin_factory, reference, tmp_path) -> None:
     """Requests in flight are abandoned (the worker threads do not hold the exit); the rerun
     completes with identical files and refetches nothing that was answered."""
@@ -262,7 +259,6 @@ def uncommitted(entries: list[dict[str, Any]], held: set[str]) -> list[dict[str,
     return [e for e in entries if e["status"] in (200, 404) and not requested(e) <= held]
 
 
-@shared
 def test_random_kills_never_lose_or_corrupt_anything(standin_factory, reference, tmp_path) -> None:
     """Eight trials, each killed once or twice (SIGINT or SIGKILL) after a random number of
     answered requests, then rerun to the end.
@@ -314,7 +310,6 @@ def test_random_kills_never_lose_or_corrupt_anything(standin_factory, reference,
     assert {"SIGINT", "SIGKILL"} == {name for name, code in outcomes if code != 0}
 
 
-@shared
 def test_two_crawls_sharing_one_cache_at_once_both_finish(standin_factory, reference, tmp_path) -> None:
     server = standin_factory(faults=FaultConfig(latency_ms=5, jitter_ms=10))
     cache = tmp_path / "cache"
@@ -586,7 +581,6 @@ def _leaks(text: str | bytes) -> list[str]:
     return [form for form in SECRET_FORMS if form.encode() in data]
 
 
-@shared
 def test_the_api_key_is_in_no_file_output_log_or_message(standin_factory, demo_works_path, tmp_path, monkeypatch) -> None:
     """A crawl with faults, citing pages, online counts, the report and the explorer, at -vv
     (debug logs of citegraph and urllib3 on stderr); then every error path that names a URL."""
@@ -652,7 +646,6 @@ def _served(lineage_records: dict[str, dict]) -> list[dict]:
     return [*lineage_records.values(), HIJACKED_TWIN]
 
 
-@shared
 def test_real_defective_records_are_listed_and_never_fatal(standin_factory, lineage_records, tmp_path) -> None:
     server = standin_factory(_served(lineage_records), merged_ids=[MERGED])
     out = tmp_path / "out"
@@ -694,15 +687,13 @@ def test_real_defective_records_are_listed_and_never_fatal(standin_factory, line
     assert "empty_title" in (out / "report.html").read_text(encoding="utf-8")
 
 
-@shared
 @pytest.mark.parametrize("variant", ["null title (2025-05 capture)", "another paper's title and DOI (constructed)"])
 def test_a_seed_record_with_a_wrong_or_missing_title_is_flagged(standin_factory, lineage_records, openalex_dir,
                                                                 tmp_path, variant) -> None:
     records = dict(lineage_records)
     if variant.startswith("null"):
         # A real capture from the snapshots: title and display_name are JSON null (DEFECTS.md 1).
-        with (openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl").open(encoding="utf-8") as handle:
-            captures = [json.loads(line)["work"] for line in handle if line.strip()]
+        captures = [c["work"] for c in read_jsonl(openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl.gz")]
         records["W2963341956"] = next(c for c in captures if c.get("title") is None)
         seed, expected = "W2963341956", {"empty_title", "citation_line_abstract"}
     else:
@@ -722,6 +713,7 @@ def test_a_seed_record_with_a_wrong_or_missing_title_is_flagged(standin_factory,
     if seed == "bert":  # the preset's metadata wins over the hijacked record's
         assert attrs["title"].startswith("BERT: Pre-training") and attrs["doi"] == "10.18653/v1/n19-1423"
     else:  # no title, no abstract: nothing to judge term use by
-        assert attrs["title"] == "" and attrs["term_use"] == "unknown"
+        nodes = {row["id"]: row for row in csv.DictReader((out / "nodes.csv").open(encoding="utf-8"))}
+        assert attrs["title"] == "" and nodes["W2963341956"]["term_use"] == "unknown"
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(code in report for code in expected)

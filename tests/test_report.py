@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from conftest import build_demo_graph
+from helpers import build_demo_graph
 
 from citegraph.analysis import analyze
 from citegraph.errors import OutputError

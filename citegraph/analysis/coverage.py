@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from ..records import WARNING_TEXT
-from ..terms import term_record
+from ..terms import UNKNOWN_USE, TermUses
 
 __all__ = ["term_coverage", "warning_counts", "COVERAGE_TEXT"]
 
@@ -40,20 +40,21 @@ COVERAGE_TEXT: dict[str, str] = {
 }
 
 
-def term_coverage(G: nx.DiGraph, *, term: str | None = None) -> dict[str, Any]:
+def term_coverage(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> dict[str, Any]:
     """Counts and shares of what the term analysis can see (keys as in :data:`COVERAGE_TEXT`)."""
-    uses: Counter[str] = Counter()
+    counts: Counter[str] = Counter()
+    of_term = uses.of(term)
     with_year = with_abstract = no_refs = adopters_with_year = 0
     for node, attrs in G.nodes(data=True):
-        use = term_record(attrs, term)["use"]
-        uses[use] += 1
+        use = of_term.get(node, UNKNOWN_USE).use
+        counts[use] += 1
         dated = attrs.get("year") is not None
         with_year += dated
         with_abstract += bool(attrs.get("has_abstract"))
         no_refs += G.out_degree(node) == 0
         adopters_with_year += dated and use in ("title", "abstract")
     works = G.number_of_nodes()
-    adopters = uses["title"] + uses["abstract"]
+    adopters = counts["title"] + counts["abstract"]
     return {
         "works": works,
         "citations": G.number_of_edges(),
@@ -62,16 +63,16 @@ def term_coverage(G: nx.DiGraph, *, term: str | None = None) -> dict[str, Any]:
         "works_with_abstract": with_abstract,
         "title_only_works": works - with_abstract,
         "works_citing_nothing_in_graph": no_refs,
-        "use_title": uses["title"],
-        "use_abstract": uses["abstract"],
-        "use_no": uses["no"],
-        "use_unknown": uses["unknown"],
+        "use_title": counts["title"],
+        "use_abstract": counts["abstract"],
+        "use_no": counts["no"],
+        "use_unknown": counts["unknown"],
         "adopters": adopters,
         "adopters_with_year": adopters_with_year,
         "adopters_without_year": adopters - adopters_with_year,
-        "known_use": adopters + uses["no"],
+        "known_use": adopters + counts["no"],
         "abstract_share": round(with_abstract / works, 4) if works else 0.0,
-        "unknown_share": round(uses["unknown"] / works, 4) if works else 0.0,
+        "unknown_share": round(counts["unknown"] / works, 4) if works else 0.0,
     }
 
 

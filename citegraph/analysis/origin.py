@@ -1,8 +1,8 @@
 """Origin: the earliest works using the term, and how the term reached each seed.
 
-Assumptions: the graph's edges run citing → cited, nodes carry the term attributes of
-:func:`citegraph.terms.annotate_terms`, and "adopter" means a work whose title or abstract uses
-the term (``term_use`` ``title``/``abstract``). Works without a year cannot be placed in time:
+Assumptions: the graph's edges run citing → cited, ``uses`` is the graph's
+:class:`~citegraph.terms.TermUses`, and "adopter" means a work whose title or abstract uses
+the term (use ``title``/``abstract``). Works without a year cannot be placed in time:
 they are left out of the earliest adopters and counted instead.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 import networkx as nx
 import pandas as pd
 
-from ..terms import is_adopter, term_record
+from ..terms import TermUses
 from .chronology import is_earlier, label, real_date, when_key
 
 __all__ = ["adopters", "earliest_adopters", "adoption_chains", "CHAIN_COLUMNS", "EARLIEST_COLUMNS"]
@@ -33,28 +33,29 @@ CHAIN_COLUMNS = [
 ]
 
 
-def adopters(G: nx.DiGraph, *, term: str | None = None) -> list[str]:
+def adopters(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> list[str]:
     """Every work using the term (title or abstract), in graph order."""
-    return [node for node, attrs in G.nodes(data=True) if is_adopter(attrs, term)]
+    hits = uses.of(term)
+    return [node for node in G if node in hits and hits[node].adopts]
 
 
-def earliest_adopters(G: nx.DiGraph, *, term: str | None = None, limit: int = 10) -> pd.DataFrame:
+def earliest_adopters(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, limit: int = 10) -> pd.DataFrame:
     """The first ``limit`` adopters by year, then real date, then id, with their evidence.
 
     Adopters without a year are excluded (count them with :func:`~.coverage.term_coverage`).
     ``snippet`` is the keyword-in-context quote; ``cited_in_graph`` counts citing works in the graph.
     """
-    dated = [(node, attrs) for node, attrs in G.nodes(data=True)
-             if attrs.get("year") is not None and is_adopter(attrs, term)]
+    of_term = uses.of(term)
+    dated = [(node, G.nodes[node]) for node in adopters(G, uses, term=term) if G.nodes[node].get("year") is not None]
     dated.sort(key=lambda item: when_key(*item))
     rows = []
     for rank, (node, attrs) in enumerate(dated[:limit], start=1):
-        hits = term_record(attrs, term)
+        hit = of_term[node]
         rows.append({
             "rank": rank, "id": node, "year": attrs.get("year"), "date": real_date(attrs) or "",
             "label": label(node, attrs), "title": attrs.get("title") or "", "first_author": attrs.get("first_author") or "",
-            "venue": attrs.get("venue") or "", "use": hits["use"], "where": list(hits.get("where") or [hits["use"]]),
-            "forms": list(hits["forms"]), "collocations": list(hits["collocations"]), "snippet": hits["snippet"],
+            "venue": attrs.get("venue") or "", "use": hit.use, "where": list(hit.where or [hit.use]),
+            "forms": list(hit.forms), "collocations": list(hit.collocations), "snippet": hit.snippet,
             "cited_by_count": attrs.get("cited_by_count"), "cited_in_graph": G.in_degree(node),
             "is_seed": bool(attrs.get("is_seed")), "seed_name": attrs.get("seed_name") or "", "depth": attrs.get("depth"),
         })
@@ -146,13 +147,13 @@ def _stepwise_path(G: nx.DiGraph, source: str, target: str, allowed: set[str], m
     return path
 
 
-def _chain_row(G: nx.DiGraph, seed: str, chain: int, kind: str, path: Sequence[str], term: str | None,
+def _chain_row(G: nx.DiGraph, seed: str, chain: int, kind: str, path: Sequence[str], seed_use: str,
                note: str = "") -> dict[str, Any]:
     seed_attrs = G.nodes[seed]
     target = path[-1]
     return {
         "seed": seed, "seed_name": seed_attrs.get("seed_name") or G.graph.get("seed_names", {}).get(seed) or seed,
-        "seed_use": term_record(seed_attrs, term)["use"], "chain": chain, "kind": kind, "hops": len(path) - 1,
+        "seed_use": seed_use, "chain": chain, "kind": kind, "hops": len(path) - 1,
         "target": target if len(path) > 1 else "", "target_year": G.nodes[target].get("year") if len(path) > 1 else None,
         "chronological": _chronological(G, path), "path": list(path),
         "years": [G.nodes[n].get("year") for n in path], "labels": [label(n, G.nodes[n]) for n in path], "note": note,
@@ -161,6 +162,7 @@ def _chain_row(G: nx.DiGraph, seed: str, chain: int, kind: str, path: Sequence[s
 
 def adoption_chains(
     G: nx.DiGraph,
+    uses: TermUses,
     *,
     term: str | None = None,
     seeds: Sequence[str] | None = None,
@@ -183,15 +185,16 @@ def adoption_chains(
     work citing the next. Cost: one BFS per seed plus linear work per target.
     """
     seed_list = [s for s in (seeds if seeds is not None else G.graph.get("seeds") or []) if s in G]
-    adopter_set = set(adopters(G, term=term))
+    adopter_set = set(adopters(G, uses, term=term))
     rows: list[dict[str, Any]] = []
     for seed in seed_list:
+        seed_use = uses.get(seed, term).use
         allowed = adopter_set | {seed}
         dist, parents = _shortest_dag(G, seed, allowed)
         reached = [n for n in dist if n != seed and G.nodes[n].get("year") is not None]
         if not reached:
             why = "the seed is not in the graph's adopter network" if not dist else "cites no work using the term (directly or via adopters)"
-            rows.append(_chain_row(G, seed, 0, "none", [seed], term, note=why))
+            rows.append(_chain_row(G, seed, 0, "none", [seed], seed_use, note=why))
             continue
         reached.sort(key=lambda n: when_key(n, G.nodes[n]))
         chains: list[tuple[str, list[str]]] = []
@@ -203,6 +206,6 @@ def adoption_chains(
                 chains.append(("stepwise", stepwise))
         for number, (kind, path) in enumerate(chains[:max_chains], start=1):
             note = f"{len(reached)} dated adopters reachable from the seed"
-            rows.append(_chain_row(G, seed, number, kind, path, term, note=note))
+            rows.append(_chain_row(G, seed, number, kind, path, seed_use, note=note))
     log.info("adoption chains: %d rows for %d seeds", len(rows), len(seed_list))
     return pd.DataFrame(rows, columns=CHAIN_COLUMNS).astype({"target_year": "Int64"})

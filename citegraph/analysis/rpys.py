@@ -18,7 +18,7 @@ from statistics import median
 import networkx as nx
 import pandas as pd
 
-from ..terms import is_adopter
+from ..terms import TermUses
 from .chronology import label
 
 __all__ = ["rpys", "rpys_peaks", "RPYS_COLUMNS"]
@@ -28,7 +28,7 @@ log = logging.getLogger("citegraph")
 RPYS_COLUMNS = ["year", "cited_refs", "cited_works", "median_5y", "deviation", "is_peak", "top_cited", "top_cited_labels", "top_cited_counts"]
 
 
-def rpys(G: nx.DiGraph, *, term: str | None = None, scope: str = "adopters", top_works: int = 3) -> pd.DataFrame:
+def rpys(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, scope: str = "adopters", top_works: int = 3) -> pd.DataFrame:
     """One row per cited year (every year from the first to the last, gaps filled with 0).
 
     ``scope="adopters"`` counts the references of works using the term; ``"all"`` those of
@@ -40,8 +40,9 @@ def rpys(G: nx.DiGraph, *, term: str | None = None, scope: str = "adopters", top
     if scope not in ("adopters", "all"):
         raise ValueError(f"scope must be 'adopters' or 'all', not {scope!r}")
     cited: Counter[str] = Counter()
-    for node, attrs in G.nodes(data=True):
-        if scope == "all" or is_adopter(attrs, term):
+    of_term = uses.of(term)
+    for node in G:
+        if scope == "all" or (node in of_term and of_term[node].adopts):
             cited.update(v for v in G.successors(node) if G.nodes[v].get("year") is not None)
     per_year: dict[int, list[tuple[int, str]]] = {}
     for work, count in cited.items():

@@ -1,8 +1,8 @@
 """Spread: how use of the term grew — per year, spelling, collocation, field and venue — whether
 it travelled along citations, in which years it burst, and how often all of OpenAlex uses it.
 
-Assumptions: edges run citing → cited; nodes carry :func:`citegraph.terms.annotate_terms`
-attributes. Works without a year are left out of every per-year count. Shares are of works
+Assumptions: edges run citing → cited; ``uses`` is the graph's
+:class:`~citegraph.terms.TermUses` (term use is never read from node attributes). Works without a year are left out of every per-year count. Shares are of works
 whose term use is *known* (title match or a real abstract searched): a work with neither is
 ``unknown``, and counting it as "does not use" would understate adoption.
 """
@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import networkx as nx
 import pandas as pd
 
-from ..terms import annotated_terms, is_adopter, spelling_labels, term_record
+from ..terms import UNKNOWN_USE, TermUses, spelling_labels
 from .chronology import is_earlier, label, when_key
 
 __all__ = [
@@ -53,13 +53,14 @@ def _year_range(years: Iterable[int]) -> list[int]:
     return list(range(min(listed), max(listed) + 1)) if listed else []
 
 
-def adoption_by_year(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_year(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> pd.DataFrame:
     """Per publication year: ``works``, ``known`` (term use known), ``unknown``, ``adopters``
     (title or abstract), ``adopters_title``, ``share`` (adopters / known; empty when none known),
     ``cumulative_adopters``. Every year from the first to the last dated work is listed."""
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for _, attrs, year in _dated(G):
-        counts[year][term_record(attrs, term)["use"]] += 1
+    of_term = uses.of(term)
+    for node, _, year in _dated(G):
+        counts[year][of_term.get(node, UNKNOWN_USE).use] += 1
     rows, cumulative = [], 0
     for year in _year_range(counts):
         c = counts.get(year, Counter())
@@ -75,7 +76,7 @@ def adoption_by_year(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
                                        "cumulative_adopters"])
 
 
-def spelling_by_year(G: nx.DiGraph, *, term: str | None = None, by: str = "spelling") -> pd.DataFrame:
+def spelling_by_year(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, by: str = "spelling") -> pd.DataFrame:
     """Adopters per year using each spelling (``by="spelling"``: ``pre-training`` /
     ``pretraining`` / ``pre training`` families, inflections pooled) or each surface form
     (``by="form"``: ``pre-trained``, ``pretraining`` ...). A work using two counts for both.
@@ -86,9 +87,11 @@ def spelling_by_year(G: nx.DiGraph, *, term: str | None = None, by: str = "spell
     key = "spellings" if by == "spelling" else "forms"
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
-    for _, attrs, year in _dated(G):
-        if is_adopter(attrs, term):
-            used = set(term_record(attrs, term).get(key) or ())
+    of_term = uses.of(term)
+    for node, _, year in _dated(G):
+        hit = of_term.get(node, UNKNOWN_USE)
+        if hit.adopts:
+            used = set(getattr(hit, key))
             counts[year].update(used)
             totals.update(used)
     columns = [name for name, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0]))]
@@ -97,9 +100,8 @@ def spelling_by_year(G: nx.DiGraph, *, term: str | None = None, by: str = "spell
     return pd.DataFrame(rows, columns=["year", *columns])
 
 
-def _default_pair(G: nx.DiGraph, term: str | None, table: pd.DataFrame) -> tuple[str | None, str | None]:
-    name = term or next(iter(annotated_terms(G)), None)
-    labels = spelling_labels(name) if name else {}
+def _default_pair(name: str, table: pd.DataFrame) -> tuple[str | None, str | None]:
+    labels = spelling_labels(name)
     if labels.get("closed") in table.columns or labels.get("hyphenated") in table.columns:
         return labels["closed"], labels["hyphenated"]
     spellings = [c for c in table.columns if c != "year"]
@@ -111,7 +113,8 @@ def _default_pair(G: nx.DiGraph, term: str | None, table: pd.DataFrame) -> tuple
 
 
 def spelling_crossover(
-    G: nx.DiGraph, *, term: str | None = None, challenger: str | None = None, incumbent: str | None = None,
+    G: nx.DiGraph, uses: TermUses, *, term: str | None = None, challenger: str | None = None,
+    incumbent: str | None = None,
 ) -> dict[str, Any]:
     """Whether ``challenger`` (default the closed spelling, ``pretraining``) overtook
     ``incumbent`` (default the hyphenated one, ``pre-training``), and when.
@@ -122,9 +125,9 @@ def spelling_crossover(
     all. For a one-word term or a regex the two most used spellings are compared, the one used
     first being the incumbent.
     """
-    table = spelling_by_year(G, term=term)
+    table = spelling_by_year(G, uses, term=term)
     if challenger is None or incumbent is None:
-        default_challenger, default_incumbent = _default_pair(G, term, table)
+        default_challenger, default_incumbent = _default_pair(term or uses.primary, table)
         challenger, incumbent = challenger or default_challenger, incumbent or default_incumbent
     result: dict[str, Any] = {"challenger": challenger, "incumbent": incumbent, "overtook": False, "year": None,
                               "first_year_ahead": None, "last_year": None, "challenger_total": 0, "incumbent_total": 0}
@@ -147,14 +150,16 @@ def spelling_crossover(
     return result
 
 
-def collocations(G: nx.DiGraph, *, term: str | None = None, min_works: int = 1) -> pd.DataFrame:
+def collocations(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, min_works: int = 1) -> pd.DataFrame:
     """Words right before the term ("unsupervised", "generative", "language model"), by the
     number of adopters using them, with the first year and work and the per-year counts."""
-    name = term or next(iter(annotated_terms(G)), "") or "term"
+    name = term or uses.primary
     works: dict[str, list[tuple[tuple[Any, ...], str, int | None]]] = defaultdict(list)
+    of_term = uses.of(term)
     for node, attrs in G.nodes(data=True):
-        if is_adopter(attrs, term):
-            for word in term_record(attrs, term).get("collocations") or ():
+        hit = of_term.get(node, UNKNOWN_USE)
+        if hit.adopts:
+            for word in hit.collocations:
                 works[word].append((when_key(node, attrs), node, attrs.get("year")))
     rows = []
     for word, uses in works.items():
@@ -173,15 +178,16 @@ def collocations(G: nx.DiGraph, *, term: str | None = None, min_works: int = 1) 
     return pd.DataFrame(rows, columns=columns).astype({"first_year": "Int64"})
 
 
-def adoption_by_attribute(G: nx.DiGraph, attr: str, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_attribute(G: nx.DiGraph, uses: TermUses, attr: str, *, term: str | None = None) -> pd.DataFrame:
     """Per value of a node attribute (``field``, ``venue``; a list attribute such as ``topics``
     counts each entry): ``works``, ``known``, ``adopters``, ``share``, ``first_year`` and
     ``first_id`` of adoption. Works where the attribute is missing are left out."""
     stats: dict[str, dict[str, Any]] = {}
+    of_term = uses.of(term)
     for node, attrs in G.nodes(data=True):
         raw = attrs.get(attr)
         values = raw if isinstance(raw, (list, tuple)) else [raw]
-        use = term_record(attrs, term)["use"]
+        use = of_term.get(node, UNKNOWN_USE).use
         for value in values:
             if value in (None, ""):
                 continue
@@ -203,14 +209,14 @@ def adoption_by_attribute(G: nx.DiGraph, attr: str, *, term: str | None = None) 
     return frame.astype({"first_year": "Int64"})
 
 
-def adoption_by_field(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_field(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> pd.DataFrame:
     """:func:`adoption_by_attribute` over the OpenAlex ``field`` of the primary topic."""
-    return adoption_by_attribute(G, "field", term=term)
+    return adoption_by_attribute(G, uses, "field", term=term)
 
 
-def adoption_by_venue(G: nx.DiGraph, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_venue(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> pd.DataFrame:
     """:func:`adoption_by_attribute` over the ``venue`` (primary location's source)."""
-    return adoption_by_attribute(G, "venue", term=term)
+    return adoption_by_attribute(G, uses, "venue", term=term)
 
 
 # --- citation-mediated adoption -------------------------------------------------------------
@@ -237,7 +243,7 @@ def _cites_earlier_adopter(G: nx.DiGraph, node: str, attrs: Mapping[str, Any], a
     return any(v in adopter_set and is_earlier(G.nodes[v], attrs) for v in G.successors(node))
 
 
-def citation_mediation(G: nx.DiGraph, *, term: str | None = None) -> dict[str, Any]:
+def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> dict[str, Any]:
     """Did the term travel along citations?
 
     ``by_year`` (DataFrame): per year, ``new_adopters`` (dated adopters), ``with_references``
@@ -252,12 +258,13 @@ def citation_mediation(G: nx.DiGraph, *, term: str | None = None) -> dict[str, A
     well above 1 says users of the term cite earlier users far more often than others do —
     consistent with citation-mediated spread, not proof of it (topic drives both).
     """
-    adopter_set = {n for n, a in G.nodes(data=True) if is_adopter(a, term)}
+    adopter_set = uses.adopters(term)
+    of_term = uses.of(term)
     seen = _references_seen(G)
     per_year: dict[int, Counter[str]] = defaultdict(Counter)
     groups = Counter()
     for node, attrs, year in _dated(G):
-        use = term_record(attrs, term)["use"]
+        use = of_term.get(node, UNKNOWN_USE).use
         if use == "unknown":
             continue
         adopter = use in ("title", "abstract")
@@ -303,7 +310,8 @@ def _binomial_cost(r: int, d: int, p: float) -> float:
     return -(r * math.log(p) + (d - r) * math.log(1.0 - p))
 
 
-def burst_years(G: nx.DiGraph, *, term: str | None = None, s: float = 2.0, gamma: float = 1.0) -> pd.DataFrame:
+def burst_years(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, s: float = 2.0,
+                gamma: float = 1.0) -> pd.DataFrame:
     """Kleinberg's (2002) two-state burst detection on yearly adopters out of all dated works.
 
     State 0 emits adopters at the overall rate ``p0 = adopters / works``, state 1 at ``s·p0``
@@ -311,7 +319,7 @@ def burst_years(G: nx.DiGraph, *, term: str | None = None, s: float = 2.0, gamma
     cheapest state sequence (Viterbi) marks the burst years. ``burst_weight`` is the cost
     saved by state 1 in a burst year. Every year from the first to the last dated work.
     """
-    table = adoption_by_year(G, term=term)
+    table = adoption_by_year(G, uses, term=term)
     if table.empty:
         return pd.DataFrame(columns=["year", "adopters", "works", "state", "burst", "burst_weight"])
     r = [int(x) for x in table["adopters"]]

@@ -30,7 +30,8 @@
     if (!/^10\.\d{4,9}\/\S+$/.test(doi || "")) return null;
     return "https://doi.org/" + doi.split("/").map(encodeURIComponent).join("/");
   }
-  function openalexUrl(id) { return /^W\d+$/.test(id) ? "https://openalex.org/" + id : null; }
+  // A synthetic id (the demo corpus, benchmarks) names no OpenAlex record: never linked.
+  function openalexUrl(id, synthetic) { return !synthetic && /^W\d+$/.test(id) ? "https://openalex.org/" + id : null; }
   function arxivUrl(id) {
     return /^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?\/\d{7})$/.test(id || "") ? "https://arxiv.org/abs/" + id : null;
   }
@@ -436,7 +437,7 @@
       detailsBody.appendChild(el("div", "meta", "\u201c" + term + "\u201d: " + META.term_labels[t.use] + (t.snippet ? " \u2014 " + t.snippet : "")));
     });
     var links = el("div", "links meta");
-    var doi = doiUrl(w.doi), oa = openalexUrl(w.id), ax = arxivUrl(w.arxiv_id);
+    var doi = doiUrl(w.doi), oa = openalexUrl(w.id, w.synthetic_id), ax = arxivUrl(w.arxiv_id);
     if (doi) links.appendChild(link(doi, "DOI " + w.doi));
     if (oa) links.appendChild(link(oa, "OpenAlex " + w.id));
     if (ax) links.appendChild(link(ax, "arXiv " + w.arxiv_id));

@@ -10,9 +10,15 @@ What is faithful and what is not (see ``OPENALEX.md`` in the shared docs):
 
 * Faithful: id forms (``W1``, ``w1``, ``https://openalex.org/W1`` redirect with 301, ``doi:``
   and ``https://doi.org/`` answer directly), merged ids answer 404, the filters citegraph uses
-  (``openalex``/``cites``/``cited_by``/``doi``/years/dates/``*.search``), ``select``, paging
-  (``per_page`` 1-100, page x per_page <= 10,000, ``cursor``), ``sort``, ``group_by``, prices in
-  ``meta.cost_usd`` and ``X-RateLimit-*-USD`` headers, error bodies with ``error``/``message``.
+  (``openalex``/``cites``/``cited_by``/``doi``/years/dates/``*.search`` and ``*.search.exact``,
+  ``authorships.institutions.type``, ``primary_topic.field.id``, ``is_xpac``; ``.search.no_stem``
+  is a 400 as it is since 2026), ``select``, paging (``per_page`` 1-100, page x per_page <=
+  10,000, ``cursor``), ``sort`` (``publication_date`` included), ``group_by`` with dotted keys
+  (``primary_topic.field.id``, ``authorships.institutions.type`` keyed by the institution-types
+  vocabulary), xpac works (``is_xpac: true``) left out of list calls unless ``include_xpac=true``
+  and still served by ``/works/{id}``, prices in ``meta.cost_usd`` (a group_by is one list call,
+  even with a search filter) and ``X-RateLimit-*-USD`` headers, error bodies with
+  ``error``/``message``.
 * Simplified: search is a stemmed all-words match (no phrases, no boolean operators, no
   relevance ranking: results come in file order); only the filter keys in ``_FILTERS`` exist;
   ``per_page`` stops at 100 as the project docs say, although real recordings show 200.

@@ -133,6 +133,46 @@ _SEARCH_SCOPES = {"title": ("title",), "display_name": ("title",), "abstract": (
                   "title_and_abstract": ("title", "abstract"), "default": ("title", "abstract")}
 
 
+def _institution_type_clause(index: WorkIndex, values: Sequence[str]) -> _Clause:
+    """``authorships.institutions.type:company|education``: any author's institution has the type."""
+    wanted = {v.rsplit("/", 1)[-1].lower() for v in values}
+
+    def matches(pos: int) -> bool:
+        return any(str(inst.get("type")).rsplit("/", 1)[-1].lower() in wanted
+                   for authorship in index.works[pos].get("authorships") or ()
+                   for inst in (authorship or {}).get("institutions") or () if isinstance(inst, dict))
+    return _Clause(predicate=matches)
+
+
+def _field_clause(index: WorkIndex, values: Sequence[str]) -> _Clause:
+    """``primary_topic.field.id:17`` (or ``fields/17``, or the full URL)."""
+    wanted = {v.rsplit("/", 1)[-1] for v in values}
+
+    def matches(pos: int) -> bool:
+        field = ((index.works[pos].get("primary_topic") or {}).get("field") or {}).get("id")
+        return isinstance(field, str) and field.rsplit("/", 1)[-1] in wanted
+    return _Clause(predicate=matches)
+
+
+def _xpac_clause(index: WorkIndex, values: Sequence[str]) -> _Clause:
+    """``is_xpac:true|false``."""
+    flags = {_boolean("is_xpac", v) for v in values}
+    return _Clause(predicate=lambda pos: (pos in index.xpac) in flags)
+
+
+def _boolean(key: str, value: str) -> bool:
+    if value.lower() not in ("true", "false"):
+        raise BadRequest(f"Value for param {key} must be true or false; got '{value}'")
+    return value.lower() == "true"
+
+
+def _gone(key: str) -> BadRequest:
+    """``.search.no_stem`` no longer exists on OpenAlex (OPENALEX.md, December 2026)."""
+    exact = key.replace(".no_stem", ".exact")
+    return BadRequest(f"{key} no longer exists: use {exact} for a search without stemming, "
+                      f"like {exact}:pretraining")
+
+
 def _search_clause(scope: Sequence[str], stemmed: bool) -> Callable[[WorkIndex, Sequence[str]], _Clause]:
     """All words of a query must occur in the scope (an OR list is any of the queries)."""
     def clause(index: WorkIndex, values: Sequence[str]) -> _Clause:
@@ -156,15 +196,20 @@ def _build_filters() -> dict[str, Callable[[WorkIndex, Sequence[str]], _Clause]]
         "from_publication_date": _date_clause(after=True),
         "to_publication_date": _date_clause(after=False),
         "type": _type_clause,
+        "authorships.institutions.type": _institution_type_clause,
+        "institutions.type": _institution_type_clause,
+        "primary_topic.field.id": _field_clause,
+        "is_xpac": _xpac_clause,
     }
     for name, scope in _SEARCH_SCOPES.items():
         filters[f"{name}.search"] = _search_clause(scope, stemmed=True)
-        if name != "default":  # OpenAlex has no default.search.no_stem
-            filters[f"{name}.search.no_stem"] = _search_clause(scope, stemmed=False)
-            filters[f"{name}.search.exact"] = _search_clause(scope, stemmed=False)  # the issue's alias
+        if name != "default":  # OpenAlex has no default.search.exact
+            filters[f"{name}.search.exact"] = _search_clause(scope, stemmed=False)
     return filters
 
 
+#: Filter keys OpenAlex has dropped: a 400 that says what to use instead.
+_GONE = frozenset(f"{name}.search.no_stem" for name in _SEARCH_SCOPES if name != "default")
 _FILTERS = _build_filters()
 _ID_FILTERS = ("openalex", "ids.openalex", "openalex_id", "doi")
 
@@ -183,6 +228,8 @@ def split_filter(raw: str) -> Iterator[tuple[str, str]]:
 def compile_filter(index: WorkIndex, key: str, raw_value: str) -> _Clause:
     """One ``key:value`` filter as a clause; ``!value`` negates, ``a|b`` is an OR of values."""
     handler = _FILTERS.get(key)
+    if key in _GONE:
+        raise _gone(key)
     if handler is None:
         raise BadRequest(f"{key} is not a valid field. Valid fields are underscore or hyphenated "
                          f"versions of: {', '.join(sorted(_FILTERS))}")

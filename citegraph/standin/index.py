@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..bulk import gc_paused
+from ..records import normalize_doi, try_work_id
 
 Work = dict[str, Any]
 
@@ -42,28 +43,18 @@ def load_works(path: str | os.PathLike[str]) -> list[Work]:
     return works
 
 
-_OPENALEX_W = "https://openalex.org/W"
-_WORK_ID = re.compile(r"(?:https?://(?:www\.)?openalex\.org/)?([wW]\d+)", re.IGNORECASE)
 _CANONICAL_ID = re.compile(r"W\d+")
-_DOI_PREFIX = re.compile(r"^(?:doi:\s*)?(?:https?://(?:dx\.)?doi\.org/)?", re.IGNORECASE)
 
 
 def short_id(value: Any) -> str | None:
-    """``W123`` from ``W123``, ``w123`` or ``https://openalex.org/W123``; None otherwise."""
-    if not isinstance(value, str):
-        return None
-    if value.startswith(_OPENALEX_W) and value[22:].isdigit():
-        return value[21:]  # the canonical form, i.e. nearly every reference: skip the regex
-    match = _WORK_ID.fullmatch(value.strip())
-    return match.group(1).upper() if match else None
+    """``W123`` from ``W123``, ``w123`` or ``https://openalex.org/W123``; None otherwise
+    (citegraph's own normaliser: the stand-in reads ids as the client writes them)."""
+    return try_work_id(value)
 
 
 def normalise_doi(value: Any) -> str | None:
-    """Lowercase bare DOI (``10.x/y``) from ``doi:``/URL/bare forms: DOIs are case-insensitive."""
-    if not isinstance(value, str):
-        return None
-    doi = _DOI_PREFIX.sub("", value.strip()).lower()
-    return doi if doi.startswith("10.") else None
+    """Lowercase bare DOI (``10.x/y``) from ``doi:``/URL/bare forms (citegraph's own normaliser)."""
+    return normalize_doi(value)
 
 
 # ---------------------------------------------------------------------------- search text
@@ -132,6 +123,9 @@ class WorkIndex:
         self.by_year: dict[int, list[int]] = {}
         self.citing: dict[str, list[int]] = {}
         self.references: list[list[str]] = []
+        # xpac works ("expansion pack": DataCite, repositories) are left out of list calls
+        # unless include_xpac=true; singletons still serve them.
+        self.xpac: frozenset[int] = frozenset(pos for pos, w in enumerate(self.works) if w.get("is_xpac") is True)
         with gc_paused():
             for pos, work in enumerate(self.works):
                 self._add(pos, work)

@@ -23,7 +23,7 @@ from .index import _CANONICAL_ID, Work, WorkIndex, normalise_doi, short_id
 
 # Prices in micro-dollars, so that a budget of $0.0003 allows exactly three list calls.
 MICRO_USD = 1_000_000
-PRICE_LIST = 100  # $0.0001: any list/filter call, group_by without a search
+PRICE_LIST = 100  # $0.0001: any list/filter call, and any group_by (even with a search)
 PRICE_SEARCH = 1_000  # $0.001: search= or any *.search filter
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
@@ -50,12 +50,12 @@ SELECT_FIELDS = (
     "created_date"
 ).split(", ")
 LIST_PARAMS = ("filter", "search", "select", "sort", "per_page", "page", "cursor", "group_by",
-               "api_key", "mailto", "include_xpac")
+               "include_xpac", "api_key", "mailto")
 GROUP_BY_FIELDS = (
     "publication_year", "type", "language", "authorships.author.id", "primary_location.source.id",
     "primary_topic.id", "primary_topic.subfield.id", "primary_topic.field.id",
     "primary_topic.domain.id", "topics.id", "topics.subfield.id", "topics.field.id",
-    "topics.domain.id",
+    "topics.domain.id", "authorships.institutions.type", "authorships.institutions.id",
 )
 SORT_FIELDS = ("publication_year", "publication_date", "cited_by_count", "display_name",
                "referenced_works_count", "relevance_score")
@@ -78,7 +78,9 @@ class ListQuery:
 
     @property
     def price(self) -> int:
-        return PRICE_SEARCH if self.is_search else PRICE_LIST
+        """A group_by is billed as one list call even with a search filter (a recorded 2026
+        answer says ``cost_usd: 0.0001``); other searches cost $0.001."""
+        return PRICE_SEARCH if self.is_search and not self.group_by else PRICE_LIST
 
 
 def parse_select(raw: str | None) -> list[str] | None:
@@ -176,6 +178,9 @@ def parse_list_query(index: WorkIndex, params: Mapping[str, str]) -> ListQuery:
     if params.get("search", "").strip():
         clauses.append(_FILTERS["default.search"](index, [params["search"]]))
         is_search = True
+    if index.xpac and not _include_xpac(params.get("include_xpac")):
+        xpac = index.xpac
+        clauses.append(_Clause(predicate=lambda pos: pos not in xpac))
     group_by = parse_group_by(params.get("group_by"))
     select = parse_select(params.get("select"))
     if group_by and select:
@@ -183,6 +188,15 @@ def parse_list_query(index: WorkIndex, params: Mapping[str, str]) -> ListQuery:
     per_page, page, cursor = parse_paging(params)
     return ListQuery(clauses, is_search, select, parse_sort(params.get("sort"), is_search),
                      per_page, page, cursor, group_by)
+
+
+def _include_xpac(raw: str | None) -> bool:
+    """``include_xpac=true`` adds the xpac works to list calls; anything but true/false is a 400."""
+    if raw is None or raw.lower() == "false":
+        return False
+    if raw.lower() == "true":
+        return True
+    raise BadRequest(f"Value for param include_xpac must be true or false; got '{raw}'")
 
 
 def trimmed(work: Work, select: Sequence[str] | None) -> Work:
@@ -207,6 +221,9 @@ def group_keys(work: Work, path: str) -> set[tuple[str, str]]:
     if path == "type":
         kind = work.get("type")
         return {(f"https://openalex.org/types/{kind}", kind)} if kind else set()
+    if path.endswith("institutions.type"):  # keyed like OpenAlex's institution-types vocabulary
+        kinds = {str(leaf).rsplit("/", 1)[-1] for leaf, _ in _leaves(work, path.split("."))}
+        return {(f"https://openalex.org/institution-types/{kind}", kind) for kind in kinds}
     pairs = set()
     for leaf, parent in _leaves(work, path.split(".")):
         name = parent.get("display_name") if path.endswith(".id") and parent else None
