@@ -65,13 +65,13 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
     started = clock()
     dataset = SyntheticDataset(n, seed=seed, mean_refs=mean_refs)
     seeds = [s.rsplit("/", 1)[-1] for s in dataset.seeds]
-    records: dict[str, dict[str, Any]] = {}
+    records: dict[str, Any] = {}
     slim_s = 0.0
     for raw in dataset.works():
         t = clock()
         record = slim_record(raw)
         slim_s += clock() - t
-        records[record["id"]] = record
+        records[record.id] = record
     generate_s = clock() - started - slim_s
     del dataset, raw
     _note(f"n={n}: generated in {generate_s:.1f}s, slim records in {slim_s:.1f}s")

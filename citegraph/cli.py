@@ -10,7 +10,6 @@ import functools
 import logging
 import sys
 import time
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
@@ -67,30 +66,51 @@ def api_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def term_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options that say which term to trace."""
-    options = [
-        click.option("--term", "terms", multiple=True, help='Term to trace (repeatable) [default: "pre-training"]; '
-                     "its spellings and inflections are generated."),
-        click.option("--regex", is_flag=True, help="Treat each --term as a regular expression."),
-        click.option("--online-counts", is_flag=True, help="Also ask OpenAlex for the term's yearly counts beyond the graph "
-                     "(a few searches at $0.001 each)."),
-        click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
-                     help="Largest graph drawn in graph.html (0: no limit)."),
-    ]
+def _options(command: Callable[..., Any], options: list[Callable[..., Any]]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _checked_terms(terms: tuple[str, ...], regex: bool) -> tuple[str, ...]:
-    """The terms to trace, validated before any work is done."""
-    from .terms import compile_term
+def term_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that say which term to trace."""
+    return _options(command, [
+        click.option("--term", "terms", multiple=True, help='Term to trace (repeatable; the first is primary) '
+                     '[default: "pre-training"]; its spellings and inflections are generated.'),
+        click.option("--regex", is_flag=True, help="Treat each --term as a regular expression."),
+    ])
 
-    chosen = terms or ("pre-training",)
-    for term in chosen:
-        compile_term(term, regex=regex)
-    return chosen
+
+def corpus_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _options(command, [click.option("--no-corpus", "no_corpus", is_flag=True,
+                                           help="Skip the corpus view (the term across all of OpenAlex: a few dozen "
+                                                "cached group_by queries, about $0.005 a term).")])
+
+
+def drawing_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _options(command, [click.option("--max-nodes", type=click.IntRange(min=0), default=2000, show_default=True,
+                                           help="Largest graph drawn in graph.html (0: no limit).")])
+
+
+def source_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where the works come from: OpenAlex (the API options), or the bundled demo corpus."""
+    return _options(command, [
+        click.option("--demo", is_flag=True, help="Use the bundled demo corpus through a local stand-in server (no network)."),
+        click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Works served by --demo [default: the bundled demo corpus]."),
+    ])
+
+
+def _analysis_options(terms: tuple[str, ...], regex: bool, no_corpus: bool = False) -> Any:
+    from .pipeline import AnalysisOptions
+
+    return AnalysisOptions(terms=terms or ("pre-training",), regex=regex, corpus=not no_corpus)
+
+
+def _source(demo: bool, demo_data: Path | None, api: dict[str, Any]) -> Any:
+    from .pipeline import Source
+
+    return Source(build_settings(**api), demo=demo, demo_data=demo_data)
 
 
 def build_settings(api_key: str | None, mailto: str | None, api_url: str, cache_dir: Path, offline: bool,
@@ -158,17 +178,18 @@ def main(verbose: int) -> None:
 @click.option("--merge-versions/--no-merge-versions", default=None, help="Merge preprint and published records of one paper: a preset seed's arXiv twin, and twins the "
               "crawl meets (same title, year ± 1, first author). Default on; --no-merge-versions keeps them apart.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/<first seed>].")
-@click.option("--demo", is_flag=True, help="Crawl the bundled demo dataset through a local stand-in server (no network).")
-@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Works served by --demo [default: the bundled demo corpus].")
+@source_options
 @click.option("--analyze", "analyze_after", is_flag=True, help="Also run `citegraph analyze` on the result.")
 @click.option("--html", "html_after", is_flag=True, help="Also write the interactive graph.html.")
 @term_options
+@corpus_option
+@drawing_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @api_options
 @handle_errors
 def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, max_citing: int,
           merge_versions: bool | None, out: Path | None, demo: bool, demo_data: Path | None,
-          analyze_after: bool, html_after: bool, terms: tuple[str, ...], regex: bool, online_counts: bool,
+          analyze_after: bool, html_after: bool, terms: tuple[str, ...], regex: bool, no_corpus: bool,
           max_nodes: int, quiet: bool, **api: Any) -> None:
     """Crawl the citation graph around seed papers and write it to --out.
 
@@ -185,28 +206,22 @@ def crawl(seeds: tuple[str, ...], depth: int, direction: str, max_works: int, ma
       citegraph crawl --seed bert --offline
       citegraph crawl --seed bert --seed gpt1 --seed ulmfit --analyze --html --demo
     """
-    from .pipeline import analyze_graph, demo_data_path, render_graph, run_crawl, serve_demo
+    from .pipeline import CrawlJob, run_job
 
-    options = CrawlOptions(direction=direction, depth=depth, max_works=max_works, max_citing=max_citing)
-    settings = build_settings(**api)
-    terms = _checked_terms(terms, regex)
-    out_dir = out or Path("outputs") / _slug(seeds[0])
-    server = serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None)
-    with server as demo_url:
-        if demo_url:
-            settings = settings.with_(api_url=demo_url, cache_namespace="demo")
-        report = run_crawl(settings, seeds, out_dir, options=options, merge_versions=merge_versions,
-                           on_progress=_progress_printer(quiet))
-        click.echo(_format_summary(report.summary, out_dir))
-        done = None
-        if analyze_after:
-            done = analyze_graph(report.graph, out_dir, terms=terms, regex=regex,
-                                 settings=settings if online_counts else None)
-            click.echo(_format_analysis(done))
-    if html_after:
-        page = render_graph(report.graph, out_dir, max_nodes=max_nodes, terms=terms, regex=regex,
-                            analysis=done.analysis if done else None)
-        click.echo(f"explorer: {page}")
+    job = CrawlJob(source=_source(demo, demo_data, api), seeds=seeds, out_dir=out or Path("outputs") / _slug(seeds[0]),
+                   options=CrawlOptions(direction=direction, depth=depth, max_works=max_works, max_citing=max_citing),
+                   merge_versions=merge_versions, analyze=analyze_after, html=html_after,
+                   analysis=_analysis_options(terms, regex, no_corpus), max_nodes=max_nodes)
+    click.echo(_format_job(run_job(job, on_progress=_progress_printer(quiet)), job.out_dir))
+
+
+def _format_job(done: Any, out_dir: Path) -> str:
+    lines = [_format_summary(done.crawl.summary, out_dir)] if done.crawl else []
+    if done.analysis:
+        lines.append(_format_analysis(done.analysis))
+    if done.page:
+        lines.append(f"explorer: {done.page}")
+    return "\n".join(lines)
 
 
 def _slug(text: str) -> str:
@@ -231,62 +246,70 @@ def _format_analysis(done: Any) -> str:
     from .report import report_summary
 
     written = ", ".join(sorted(p.name for p in done.paths.values() if p.suffix in (".md", ".html")))
-    return f"{report_summary(done.analysis)}\nreport: {written} (and CSVs) in {next(iter(done.paths.values())).parent}"
+    corpus = [f"corpus: {h.describe()}" for h in done.corpus.headlines] if done.corpus else [done.corpus_note]
+    return "\n".join([*corpus, f"crawl: {report_summary(done.analysis)}",
+                      f"report: {written} (and CSVs) in {next(iter(done.paths.values())).parent}"])
 
 
 @main.command()
 @click.argument("graph_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Where to write the report [default: GRAPH_DIR].")
 @term_options
+@corpus_option
+@source_options
 @api_options
 @handle_errors
-def analyze(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, online_counts: bool,
-            max_nodes: int, **api: Any) -> None:
+def analyze(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, no_corpus: bool, demo: bool,
+            demo_data: Path | None, **api: Any) -> None:
     """Where did the term come from, and how did it spread? Analyse a crawled graph.
 
     \b
     Writes report.md, report.html and origins.csv, chains.csv, timeline.csv, mainpath.csv,
-    rpys.csv (and more CSVs) next to the graph, and adds term use to its exports.
+    rpys.csv (and more CSVs) next to the graph, the corpus view (corpus_*.csv: the term
+    across all of OpenAlex, unless --no-corpus or offline without a cached answer), and
+    adds term use to the graph's exports.
 
     \b
     Examples:
       citegraph analyze outputs/bert
       citegraph analyze outputs/bert --term pre-training --term fine-tuning
       citegraph analyze outputs/bert --term "pre-?train\\w*" --regex
-      citegraph analyze outputs/bert --online-counts --api-key $OPENALEX_API_KEY
+      citegraph analyze outputs/bert --no-corpus
+      citegraph analyze outputs/bert --demo        # the corpus view of the demo corpus
     """
-    from .pipeline import run_analysis
+    from .pipeline import AnalyzeJob, run_job
 
-    settings = build_settings(**api) if online_counts else None
-    done = run_analysis(graph_dir, out_dir=out, terms=_checked_terms(terms, regex), regex=regex, settings=settings)
-    click.echo(_format_analysis(done))
+    job = AnalyzeJob(source=_source(demo, demo_data, api), graph_dir=graph_dir, out_dir=out,
+                     analysis=_analysis_options(terms, regex, no_corpus))
+    click.echo(_format_analysis(run_job(job).analysis))
 
 
 @main.command()
 @click.argument("graph_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="HTML file or directory [default: GRAPH_DIR/graph.html].")
 @term_options
+@drawing_option
 @handle_errors
-def render(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, online_counts: bool, max_nodes: int) -> None:
+def render(graph_dir: Path, out: Path | None, terms: tuple[str, ...], regex: bool, max_nodes: int) -> None:
     """Write the interactive, offline graph explorer (graph.html) for a crawled graph.
 
     \b
     Examples:
       citegraph render outputs/bert
+      citegraph render outputs/bert --term fine-tuning
       citegraph render outputs/bert --max-nodes 500 --out /tmp/bert.html
     """
-    from .pipeline import run_render
+    from .pipeline import RenderJob, run_job
 
-    path = run_render(graph_dir, out=out, max_nodes=max_nodes, terms=_checked_terms(terms, regex), regex=regex)
-    click.echo(f"explorer: {path}")
+    job = RenderJob(graph_dir=graph_dir, out=out, terms=terms or ("pre-training",), regex=regex, max_nodes=max_nodes)
+    click.echo(f"explorer: {run_job(job).page}")
 
 
 @main.command()
 @click.option("--term", "terms", multiple=True, help='Term to count across the corpus (repeatable) [default: "pre-training"].')
 @click.option("--seed", "seeds", multiple=True, help="Also count, per year, the term's works citing this seed (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/trend-<first term>].")
-@click.option("--demo", is_flag=True, help="Count the bundled demo dataset through a local stand-in server (no network).")
-@click.option("--demo-data", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Demo works.jsonl [default: ../shared/data/demo/works.jsonl].")
+@source_options
 @api_options
 @handle_errors
 def trend(terms: tuple[str, ...], seeds: tuple[str, ...], out: Path | None, demo: bool, demo_data: Path | None,
@@ -304,18 +327,13 @@ def trend(terms: tuple[str, ...], seeds: tuple[str, ...], out: Path | None, demo
       citegraph trend --term pre-training --term fine-tuning --seed bert --seed gpt1 --seed ulmfit
       citegraph trend --term pre-training --demo
     """
-    from .pipeline import demo_data_path, serve_demo
-    from .trend import run_trend
+    from .pipeline import TrendJob, run_job
 
     terms = terms or ("pre-training",)
-    settings = build_settings(**api)
-    out_dir = out or Path("outputs") / f"trend-{_slug(terms[0])}"
-    with serve_demo(demo_data_path(demo_data)) if demo else nullcontext(None) as demo_url:
-        if demo_url:
-            settings = settings.with_(api_url=demo_url, cache_namespace="demo")
-        done = run_trend(settings, terms, out_dir, seed_texts=seeds,
-                         on_plan=lambda plan: click.echo(f"corpus view: {plan.describe()}"))
-    click.echo(_format_trend(done, out_dir))
+    job = TrendJob(source=_source(demo, demo_data, api), terms=terms, seeds=seeds,
+                   out_dir=out or Path("outputs") / f"trend-{_slug(terms[0])}")
+    done = run_job(job, on_plan=lambda plan: click.echo(f"corpus view: {plan.describe()}"))
+    click.echo(_format_trend(done.trend, job.out_dir))
 
 
 def _format_trend(done: Any, out_dir: Path) -> str:

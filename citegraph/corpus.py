@@ -68,8 +68,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from .atomic import FileSet, atomic_files
 from .config import DEFAULT_API_URL
-from .errors import InputError, OutputError, TermError
+from .errors import InputError, TermError
 from .records import slim_record, work_id
 from .terms import TermMatcher, compile_term, term_hits, variants
 
@@ -504,10 +505,10 @@ def _earliest_rows(term: str, records: Sequence[Mapping[str, Any]], matcher: Ter
     rows = []
     for rank, raw in enumerate(records, start=1):
         work = slim_record(raw)
-        hits = term_hits(work["title"], work["abstract"], work["has_abstract"], matcher)
+        hits = term_hits(work.title, work.abstract, work.has_abstract, matcher)
         verified = hits.adopts
-        rows.append({"term": term, "rank": rank, "id": work["id"], "year": work["year"], "date": work["date"],
-                     "title": work["title"], "field": work["field"], "forms": "; ".join(hits.forms),
+        rows.append({"term": term, "rank": rank, "id": work.id, "year": work.year, "date": work.date,
+                     "title": work.title, "field": work.field, "forms": "; ".join(hits.forms),
                      "evidence": hits.snippet, "verified": verified, "use": hits.use})
     return rows
 
@@ -555,25 +556,19 @@ def _headline(term: str, scope: str, frames: Mapping[str, pd.DataFrame], term_wo
 # --- files ----------------------------------------------------------------------------------
 
 
-def write_corpus_csvs(view: CorpusView, out_dir: Path | str) -> dict[str, Path]:
-    """Write the view's CSVs and ``corpus.json`` (scope, plan, costs, headlines) into ``out_dir``.
-
-    Each file is written to a temporary name and renamed, so an interrupted write never leaves a
-    half-written table. Raises :class:`OutputError` when the directory cannot be written.
+def write_corpus_csvs(view: CorpusView, out_dir: Path | str, *, files: FileSet | None = None) -> dict[str, Path]:
+    """Write the view's CSVs and ``corpus.json`` (scope, plan, costs, headlines) into ``out_dir``,
+    renamed into place together (``files``: a caller's open set to join). Raises
+    :class:`OutputError` when the directory cannot be written.
     """
     out = Path(out_dir)
     paths = {name: out / file for name, file in CORPUS_FILES.items()}
-    try:
-        out.mkdir(parents=True, exist_ok=True)
+    with atomic_files(files) as staged:
         for name, path in paths.items():
-            tmp = path.with_name(path.name + ".tmp")
             if name == "summary":
-                tmp.write_text(json.dumps(view.summary(), indent=2, ensure_ascii=False), encoding="utf-8")
+                staged.write(path, json.dumps(view.summary(), indent=2, ensure_ascii=False))
             else:
-                getattr(view, name).to_csv(tmp, index=False, lineterminator="\n")
-            tmp.replace(path)
-    except OSError as exc:
-        raise OutputError(f"cannot write the corpus view to {out}: {exc.strerror or exc}; choose a writable --out") from exc
+                staged.write(path, getattr(view, name).to_csv(index=False, lineterminator="\n"))
     return paths
 
 

@@ -10,11 +10,12 @@ nothing it had is fetched twice.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import InputError
 from .progress import LevelDone, Progress
+from .model import Work
 from .records import slim_record
 from .versions import Aliases, redirect_references
 
@@ -54,7 +55,7 @@ class CrawlResult:
 
     seeds: list[str]
     seed_names: dict[str, str]
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, Work] = field(default_factory=dict)
     depths: dict[str, int] = field(default_factory=dict)
     dangling: dict[str, list[str]] = field(default_factory=dict)
     skipped_by_budget: int = 0
@@ -66,7 +67,7 @@ class CrawlResult:
         return self.skipped_by_budget > 0
 
 
-def _slim_with_aliases(raw: Mapping[str, Any], aliases: Aliases) -> dict[str, Any]:
+def _slim_with_aliases(raw: Mapping[str, Any], aliases: Aliases) -> Work:
     """Slim record whose references to a merged twin point at the seed it was merged into."""
     record = slim_record(raw)
     return redirect_references(record, aliases) if aliases else record
@@ -96,15 +97,15 @@ class _Crawl:
         self.seen: set[str] = set(self.aliases)
         for seed in seeds:
             self._add(_slim_with_aliases(seed.record, self.aliases), 0)
-            for note in seed.warnings:
-                code = note.split(":", 1)[0]
-                if code not in self.result.records[seed.id]["warnings"]:
-                    self.result.records[seed.id]["warnings"].append(code)
+            codes = [w.code for w in seed.warnings if w.code not in self.result.records[seed.id].warnings]
+            if codes:
+                record = self.result.records[seed.id]
+                self.result.records[seed.id] = replace(record, warnings=(*record.warnings, *dict.fromkeys(codes)))
 
-    def _add(self, record: dict[str, Any], depth: int) -> None:
-        self.result.records[record["id"]] = record
-        self.result.depths[record["id"]] = depth
-        self.seen.add(record["id"])
+    def _add(self, record: Work, depth: int) -> None:
+        self.result.records[record.id] = record
+        self.result.depths[record.id] = depth
+        self.seen.add(record.id)
 
     def _room(self) -> int:
         return max(0, self.options.max_works - len(self.result.records))
@@ -112,7 +113,7 @@ class _Crawl:
     def _reference_frontier(self, level: list[str]) -> tuple[list[str], Counter[str]]:
         wanted_by: Counter[str] = Counter()
         for work in level:
-            for ref in self.result.records[work]["references"]:
+            for ref in self.result.records[work].references:
                 if ref not in self.seen:
                     wanted_by[ref] += 1
         return sorted(wanted_by), wanted_by
@@ -126,17 +127,17 @@ class _Crawl:
         for work in frontier:
             raw = found.get(work)
             if raw is None:
-                citing = sorted(w for w in level if work in self.result.records[w]["references"])
+                citing = sorted(w for w in level if work in self.result.records[w].references)
                 self.result.dangling[work] = citing
                 self.seen.add(work)
                 continue
             record = _slim_with_aliases(raw, self.aliases)
-            if record["id"] in self.seen:  # merged id answered with a work we already hold
-                self.aliases[work] = record["id"]
+            if record.id in self.seen:  # merged id answered with a work we already hold
+                self.aliases[work] = record.id
                 self.seen.add(work)
                 continue
             self._add(record, depth)
-            added.append(record["id"])
+            added.append(record.id)
         self.on_progress(LevelDone("refs", depth, len(added), frontier=len(frontier)))
         return added
 
@@ -149,13 +150,13 @@ class _Crawl:
                 continue
             for raw in self.fetch_citing(work, self.options.max_citing):
                 record = _slim_with_aliases(raw, self.aliases)
-                if record["id"] in self.seen:
+                if record.id in self.seen:
                     continue
                 if self._room() == 0:
                     self.result.skipped_by_budget += 1
                     break
                 self._add(record, depth)
-                added.append(record["id"])
+                added.append(record.id)
             self.on_progress(LevelDone("citing", depth, len(added), work=work))
         return sorted(added)
 

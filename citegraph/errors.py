@@ -100,3 +100,9 @@ class TermError(CitegraphError):
     """A ``--term`` that cannot be used (empty, or an invalid regular expression)."""
 
     exit_code = 12
+
+
+class OutputBusyError(CitegraphError):
+    """Another citegraph run is writing to the same output directory."""
+
+    exit_code = 13

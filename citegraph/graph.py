@@ -15,30 +15,34 @@ import networkx as nx
 
 from .bulk import gc_paused
 from .errors import GraphNotFoundError
+from .model import Work
 from .exports import GRAPH_JSON, NODE_COLUMNS, NODE_LINK_KEY, graph_files, save_graph
 
-__all__ = ["build_graph", "save_graph", "load_graph", "graph_files", "NODE_COLUMNS"]
+__all__ = ["build_graph", "save_graph", "load_graph", "graph_path", "graph_files", "NODE_COLUMNS"]
 
 
-def _node_attributes(record: Mapping[str, Any], depth: int | None, seed_name: str | None) -> dict[str, Any]:
-    attrs = {key: value for key, value in record.items() if key != "references"}
-    attrs["first_author"] = record["authors"][0] if record.get("authors") else None
+def _node_attributes(work: Work, depth: int | None, seed_name: str | None) -> dict[str, Any]:
+    """A node's attributes: the work's fields (:meth:`Work.as_attrs`) and where the crawl put it."""
+    attrs = work.as_attrs()
+    attrs["first_author"] = work.authors[0] if work.authors else None
     attrs["depth"] = depth
     attrs["is_seed"] = seed_name is not None
     attrs["seed_name"] = seed_name
-    attrs["warnings"] = list(record.get("warnings") or [])
     return attrs
 
 
 def build_graph(
-    records: Mapping[str, Mapping[str, Any]],
+    records: Mapping[str, Work],
     *,
     seeds: Sequence[str],
     depths: Mapping[str, int] | None = None,
     seed_names: Mapping[str, str] | None = None,
     crawl_info: Mapping[str, Any] | None = None,
 ) -> nx.DiGraph:
-    """The citation graph over ``records`` (``{id: slim record}``).
+    """The citation graph over ``records`` (``{id: Work}``).
+
+    Node attributes are the work's fields (:class:`~citegraph.model.Work`, less ``references``)
+    plus ``first_author``, ``depth``, ``is_seed`` and ``seed_name``; nothing else writes to them.
 
     Holds every citation edge among the given works, not only the edges the crawl walked:
     a depth-2 work's reference to another work in the graph is an edge too. References to
@@ -59,20 +63,26 @@ def build_graph(
         for work in sorted(records):
             graph.add_node(work, **_node_attributes(records[work], depths.get(work), names.get(work)))
         for work in sorted(records):
-            for ref in records[work].get("references") or ():
+            for ref in records[work].references:
                 cited = canonical.get(ref)
                 if cited is not None and cited != work:
                     graph.add_edge(work, cited)
     return graph
 
 
-def load_graph(path: Path | str) -> nx.DiGraph:
-    """The graph saved by :func:`save_graph`, from its directory or its ``graph.json``."""
+def graph_path(path: Path | str) -> Path:
+    """The ``graph.json`` a directory (or the file itself) holds; :class:`GraphNotFoundError` if none."""
     source = Path(path)
     if source.is_dir():
         source = source / GRAPH_JSON
     if not source.is_file():
         raise GraphNotFoundError(f"no crawled graph at {source}; run `citegraph crawl --out {source.parent}` first")
+    return source
+
+
+def load_graph(path: Path | str) -> nx.DiGraph:
+    """The graph saved by :func:`save_graph`, from its directory or its ``graph.json``."""
+    source = graph_path(path)
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
         graph = nx.node_link_graph(data, directed=True, edges="edges", name=NODE_LINK_KEY)

@@ -26,8 +26,8 @@ from .client import OpenAlexClient
 from .config import DEFAULT_API_URL, Settings
 from .crawl import CrawlOptions, CrawlResult, crawl
 from .progress import Event, Progress, RequestAnswered, SeedsResolved
-from .errors import InputError, OutputError
-from .graph import build_graph, load_graph, save_graph
+from .errors import BudgetExhaustedError, InputError, NetworkError, OfflineMissError, OutputError
+from .graph import build_graph, graph_path, load_graph, save_graph
 from .records import WARNING_TEXT
 from .seeds import ResolvedSeed, resolve_seeds
 from .versions import merge_crawled_twins
@@ -88,7 +88,7 @@ def serve_demo(path: Path) -> Iterator[str]:
 
 
 def _seed_warnings(seeds: Sequence[ResolvedSeed]) -> list[dict[str, Any]]:
-    return [{"id": s.id, "seed": s.name, "warning": note} for s in seeds for note in s.warnings]
+    return [{"id": s.id, "seed": s.name, "warning": str(note)} for s in seeds for note in s.warnings]
 
 
 def summarize(result: CrawlResult, graph: nx.DiGraph, seeds: Sequence[ResolvedSeed],
@@ -191,47 +191,89 @@ def _with_stats(on_progress: Progress | None, client: OpenAlexClient) -> Progres
     return notify
 
 
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to analyse: the terms (the first is primary), whether they are regular expressions,
+    and whether to add the corpus view (OpenAlex aggregate queries beyond the graph)."""
+
+    terms: tuple[str, ...] = ("pre-training",)
+    regex: bool = False
+    corpus: bool = True
+
+
 @dataclass
 class AnalysisReport:
-    """What one analysis produced: the graph it read, the analysis, its highlights and the files written."""
+    """What one analysis produced: the graph it read, the analysis, its highlights, the corpus
+    view (``None`` with ``corpus_note`` saying why) and the files written."""
 
     graph: nx.DiGraph
     analysis: Any
     highlights: Any
     paths: dict[str, Path]
+    corpus: Any = None
+    corpus_note: str = ""
 
 
-def analyze_graph(graph: nx.DiGraph, out_dir: Path, *, terms: Sequence[str] = ("pre-training",), regex: bool = False,
+#: Failures that end the corpus view but not the analysis: the graph's answer stands alone.
+_CORPUS_SKIPPED = (OfflineMissError, NetworkError, BudgetExhaustedError)
+
+
+def graph_seeds(graph: nx.DiGraph) -> dict[str, list[str]]:
+    """``{seed name: [seed id, merged twins...]}`` of a crawled graph, for the corpus view's
+    "works citing the seed" counts (a twin's citations count for the seed)."""
+    names = graph.graph.get("seed_names") or {}
+    twins = (graph.graph.get("crawl") or {}).get("seed_twins") or {}
+    return {names.get(seed, seed): [seed, *twins.get(seed, ())] for seed in graph.graph.get("seeds") or []}
+
+
+def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings | None) -> tuple[Any, str]:
+    """The corpus view of the terms with the graph's seeds, or ``None`` and one line saying why
+    not: turned off, a regular expression (OpenAlex cannot search one), no API settings, or the
+    API unreachable, out of budget or (``--offline``) not in the cache."""
+    from .corpus import corpus_view
+
+    if not options.corpus:
+        return None, "corpus view turned off (--no-corpus)"
+    if options.regex:
+        return None, "corpus view skipped: OpenAlex search cannot run a regular expression"
+    if settings is None:
+        return None, "corpus view skipped: no OpenAlex settings given"
+    try:
+        with OpenAlexClient(settings) as client:
+            return corpus_view(client, options.terms, seeds=graph_seeds(graph)), ""
+    except _CORPUS_SKIPPED as exc:
+        return None, f"corpus view skipped: {str(exc).splitlines()[0]}"
+
+
+def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = AnalysisOptions(), *,
                   settings: Settings | None = None) -> AnalysisReport:
-    """Run every analysis, write the report and CSVs, and the exports (``nodes.csv``, GEXF,
-    GraphML) with term use and highlights joined in. ``graph`` is only read, and the crawl's
-    ``graph.json`` is left as the crawl wrote it.
-
-    ``settings`` (when given) lets the analysis ask OpenAlex for counts beyond the graph
-    (``group_by=publication_year`` searches, cached and priced like every response).
+    """Run every analysis, add the corpus view when it can be had, and write the report, its
+    CSVs (``corpus_*.csv`` too) and the exports (``nodes.csv``, GEXF, GraphML) with term use and
+    highlights joined in, all renamed into place together. ``graph`` is only read, and the
+    crawl's ``graph.json`` is left as the crawl wrote it.
     """
     from .analysis import analyze, highlights
     from .analysis.highlights import export_view
+    from .corpus import write_corpus_csvs
     from .report import write_report
 
     check_writable(out_dir)
-    if settings is None:
-        analysis = analyze(graph, terms=terms, regex=regex)
-    else:
-        with OpenAlexClient(settings) as client:
-            analysis = analyze(graph, terms=terms, regex=regex, group_by=client.group_by)
+    analysis = analyze(graph, terms=options.terms, regex=options.regex)
+    view, note = corpus_for(graph, options, settings)
     marks = highlights(graph, analysis.uses, analysis=analysis)
-    with atomic_files() as files:  # the report and the exports are renamed into place together
-        paths = write_report(graph, analysis, out_dir, files=files)
+    with atomic_files() as files:  # the report, the corpus tables and the exports, together
+        paths = write_report(graph, analysis, out_dir, corpus=view, corpus_note=note, files=files)
+        if view is not None:
+            paths.update(write_corpus_csvs(view, out_dir, files=files))
         paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False, files=files))
-    return AnalysisReport(graph, analysis, marks, paths)
+    return AnalysisReport(graph, analysis, marks, paths, view, note)
 
 
-def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, terms: Sequence[str] = ("pre-training",),
-                 regex: bool = False, settings: Settings | None = None) -> AnalysisReport:
+def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, options: AnalysisOptions = AnalysisOptions(),
+                 settings: Settings | None = None) -> AnalysisReport:
     """``citegraph analyze``: load the crawled graph in ``graph_dir`` and analyse it."""
     graph = load_graph(graph_dir)
-    return analyze_graph(graph, out_dir or Path(graph_dir), terms=terms, regex=regex, settings=settings)
+    return analyze_graph(graph, out_dir or Path(graph_dir), options, settings=settings)
 
 
 def render_graph(graph: nx.DiGraph, out: Path, *, max_nodes: int = 2000, terms: Sequence[str] = ("pre-training",),
@@ -255,3 +297,138 @@ def run_render(graph_dir: Path, *, out: Path | None = None, max_nodes: int = 200
     """``citegraph render``: the explorer page for the graph in ``graph_dir``."""
     graph = load_graph(graph_dir)
     return render_graph(graph, out or Path(graph_dir) / "graph.html", max_nodes=max_nodes, terms=terms, regex=regex)
+
+
+# --- jobs: what each command runs, as one value and one call ---------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where works come from: OpenAlex as ``settings`` say, or (``demo``) a local stand-in
+    serving ``demo_data`` (the bundled demo corpus by default)."""
+
+    settings: Settings
+    demo: bool = False
+    demo_data: Path | None = None
+
+
+@contextmanager
+def api_source(source: Source) -> Iterator[Settings]:
+    """The settings to reach the works with; for a demo, a stand-in runs while this is open and
+    its answers are cached under the ``demo`` namespace (found again on every port)."""
+    if not source.demo:
+        yield source.settings
+        return
+    with serve_demo(demo_data_path(source.demo_data)) as url:
+        yield source.settings.with_(api_url=url, cache_namespace="demo")
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """``citegraph crawl``: crawl, then optionally analyse and draw."""
+
+    source: Source
+    seeds: tuple[str, ...]
+    out_dir: Path
+    options: CrawlOptions = CrawlOptions()
+    merge_versions: bool | None = None
+    analyze: bool = False
+    html: bool = False
+    analysis: AnalysisOptions = AnalysisOptions()
+    max_nodes: int = 2000
+
+
+@dataclass(frozen=True)
+class AnalyzeJob:
+    """``citegraph analyze``: analyse a crawled graph (and ask ``source`` for the corpus view)."""
+
+    source: Source
+    graph_dir: Path
+    out_dir: Path | None = None
+    analysis: AnalysisOptions = AnalysisOptions()
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """``citegraph render``: draw a crawled graph's explorer for some terms."""
+
+    graph_dir: Path
+    out: Path | None = None
+    terms: tuple[str, ...] = ("pre-training",)
+    regex: bool = False
+    max_nodes: int = 2000
+
+
+@dataclass(frozen=True)
+class TrendJob:
+    """``citegraph trend``: the corpus view alone."""
+
+    source: Source
+    terms: tuple[str, ...]
+    out_dir: Path
+    seeds: tuple[str, ...] = ()
+
+
+@dataclass
+class JobResult:
+    """What a job produced; the parts a job did not run stay ``None``."""
+
+    crawl: CrawlReport | None = None
+    analysis: AnalysisReport | None = None
+    page: Path | None = None
+    trend: Any = None
+
+
+def _written_dir(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob) -> Path:
+    """The directory a job writes into (and locks)."""
+    if isinstance(job, RenderJob):
+        if job.out is None:
+            return Path(job.graph_dir)
+        return job.out.parent if job.out.suffix.lower() in (".html", ".htm") else job.out
+    if isinstance(job, AnalyzeJob):
+        return Path(job.out_dir or job.graph_dir)
+    return Path(job.out_dir)
+
+
+def run_job(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob, *, on_progress: Progress | None = None,
+            on_plan: Callable[[Any], None] | None = None, lock_wait_s: float | None = None) -> JobResult:
+    """Run one command's job, holding its output directory's write lock (:mod:`citegraph.outlock`:
+    a second run writing there waits up to ``lock_wait_s``, then stops with exit 13).
+    ``on_progress`` sees the crawl's events, ``on_plan`` the corpus view's plan ("about N
+    requests, $X") before it is sent (the ``trend`` job)."""
+    from .outlock import output_lock
+    from .terms import compile_terms
+
+    if not isinstance(job, (RenderJob, TrendJob)):
+        compile_terms(job.analysis.terms, regex=job.analysis.regex)  # a bad term fails before any request
+    if isinstance(job, (AnalyzeJob, RenderJob)):
+        graph_path(job.graph_dir)  # no graph: say so before creating or locking anything
+    with output_lock(_written_dir(job), wait_s=lock_wait_s):
+        return _run_locked(job, on_progress, on_plan)
+
+
+def _run_locked(job: CrawlJob | AnalyzeJob | RenderJob | TrendJob, on_progress: Progress | None,
+                on_plan: Callable[[Any], None] | None) -> JobResult:
+    if isinstance(job, RenderJob):
+        return JobResult(page=run_render(job.graph_dir, out=job.out, max_nodes=job.max_nodes, terms=job.terms,
+                                         regex=job.regex))
+    if isinstance(job, TrendJob):
+        from .trend import run_trend
+
+        with api_source(job.source) as settings:
+            return JobResult(trend=run_trend(settings, job.terms, job.out_dir, seed_texts=job.seeds, on_plan=on_plan))
+    if isinstance(job, AnalyzeJob):
+        with api_source(job.source) as settings:
+            return JobResult(analysis=run_analysis(job.graph_dir, out_dir=job.out_dir, options=job.analysis,
+                                                   settings=settings))
+    result = JobResult()
+    with api_source(job.source) as settings:
+        result.crawl = run_crawl(settings, job.seeds, job.out_dir, options=job.options,
+                                 merge_versions=job.merge_versions, on_progress=on_progress)
+        if job.analyze:
+            result.analysis = analyze_graph(result.crawl.graph, job.out_dir, job.analysis, settings=settings)
+    if job.html:
+        result.page = render_graph(result.crawl.graph, job.out_dir, max_nodes=job.max_nodes,
+                                   terms=job.analysis.terms, regex=job.analysis.regex,
+                                   analysis=result.analysis.analysis if result.analysis else None)
+    return result

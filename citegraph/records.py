@@ -1,15 +1,12 @@
-"""Raw OpenAlex work dict → slim citegraph record; no I/O.
+"""Raw OpenAlex work dict → :class:`~citegraph.model.Work`; no I/O.
 
-Every later step (crawl, graph, terms, analysis) works on these plain dicts, so tests feed
-recorded JSON straight in. The slim record keeps what the analysis reads and flags the real
-defects of OpenAlex data (``../shared/data/openalex/DEFECTS.md``) as ``warnings`` instead of
-failing on them.
-
-Slim record keys: ``id`` (``W123``), ``title``, ``year``, ``date``, ``doi`` (bare, lowercase),
-``arxiv_id``, ``type``, ``venue``, ``authors`` (display names in order), ``cited_by_count``,
-``referenced_works_count``, ``references`` (short ids, deduplicated, in record order, no
-self-citation), ``abstract`` (rebuilt text, ``""`` when none), ``has_abstract`` (False when
-missing or a citation line), ``field``, ``topics``, ``updated_date``, ``warnings``.
+The one place that reads raw records: every later step (crawl, versions, graph, terms,
+analysis) works on ``Work`` values, so tests feed recorded JSON straight in. A work keeps what
+the analysis reads and flags the real defects of OpenAlex data
+(``tests/fixtures/openalex/DEFECTS.md``) as ``warnings`` instead of failing on them. The fields
+are documented once, on :class:`~citegraph.model.Work`. This module also owns the id and DOI
+normalisers (:func:`try_work_id`, :func:`normalize_doi`) that the client, the stand-in and the
+benchmarks share.
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ import unicodedata
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError
+from .model import Work
 
 __all__ = [
     "work_id",
@@ -221,7 +219,7 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def slim_record(raw: Mapping[str, Any]) -> dict[str, Any]:
+def slim_record(raw: Mapping[str, Any]) -> Work:
     """The slim record for one raw OpenAlex work, with its data defects listed in ``warnings``."""
     own_id = work_id(str(raw.get("id", "")))
     title = (raw.get("display_name") or raw.get("title") or "").strip()
@@ -251,23 +249,23 @@ def slim_record(raw: Mapping[str, Any]) -> dict[str, Any]:
     elif ref_count is not None and len(references) < ref_count:
         warnings.append("references_incomplete")
 
-    return {
-        "id": own_id,
-        "title": title,
-        "year": year,
-        "date": date,
-        "doi": doi,
-        "arxiv_id": _arxiv_from_record(raw, doi),
-        "type": raw.get("type") or None,
-        "venue": _venue(raw),
-        "authors": authors,
-        "cited_by_count": _int_or_none(raw.get("cited_by_count")),
-        "referenced_works_count": ref_count,
-        "references": references,
-        "abstract": abstract,
-        "has_abstract": bool(abstract) and not citation_line,
-        "field": field,
-        "topics": topics,
-        "updated_date": raw.get("updated_date") or None,
-        "warnings": warnings,
-    }
+    return Work(
+        id=own_id,
+        title=title,
+        year=year,
+        date=date,
+        doi=doi,
+        arxiv_id=_arxiv_from_record(raw, doi),
+        type=raw.get("type") or None,
+        venue=_venue(raw),
+        authors=tuple(authors),
+        cited_by_count=_int_or_none(raw.get("cited_by_count")),
+        referenced_works_count=ref_count,
+        references=tuple(references),
+        abstract=abstract,
+        has_abstract=bool(abstract) and not citation_line,
+        field=field,
+        topics=tuple(topics),
+        updated_date=raw.get("updated_date") or None,
+        warnings=tuple(warnings),
+    )

@@ -18,7 +18,8 @@ from typing import Any, Protocol, Sequence
 
 from .config import WORK_FIELDS
 from .errors import InputError, SeedNotFoundError
-from .records import normalize_doi, normalize_title, parse_arxiv_id, try_work_id
+from .records import normalize_doi, normalize_title, parse_arxiv_id, try_work_id, work_id
+from .model import DataWarning, WorkRef
 from .versions import merge_raw_twin
 
 __all__ = ["Preset", "PRESETS", "SeedQuery", "ResolvedSeed", "parse_seed", "resolve_seed", "resolve_seeds"]
@@ -72,11 +73,18 @@ PRESETS: dict[str, Preset] = {
 
 @dataclass(frozen=True)
 class SeedQuery:
-    """What the user typed, classified: ``kind`` is preset, openalex, doi, arxiv or title."""
+    """What the user typed, and the :class:`~citegraph.model.WorkRef` it names (parsed once)."""
 
     text: str
-    kind: str
-    value: str
+    ref: WorkRef
+
+    @property
+    def kind(self) -> str:
+        return self.ref.kind
+
+    @property
+    def value(self) -> str:
+        return self.ref.value
 
 
 @dataclass
@@ -87,11 +95,12 @@ class ResolvedSeed:
     name: str
     record: dict[str, Any]
     how: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DataWarning] = field(default_factory=list)
     twins: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "how": self.how, "warnings": self.warnings, "twins": self.twins}
+        return {"id": self.id, "name": self.name, "how": self.how, "warnings": [str(w) for w in self.warnings],
+                "twins": self.twins}
 
 
 class WorkSource(Protocol):
@@ -113,13 +122,13 @@ def parse_seed(text: str) -> SeedQuery:
     if not value:
         raise InputError("empty --seed; give a preset (bert, gpt1, ulmfit), a DOI, an arXiv id, an OpenAlex id or a title")
     if value.casefold() in PRESETS:
-        return SeedQuery(text, "preset", value.casefold())
+        return SeedQuery(text, WorkRef("preset", value.casefold()))
     if (short := try_work_id(value)) is not None:
-        return SeedQuery(text, "openalex", short)
+        return SeedQuery(text, WorkRef("openalex", short))
     if (arxiv := parse_arxiv_id(value)) is not None:
-        return SeedQuery(text, "arxiv", arxiv)
+        return SeedQuery(text, WorkRef("arxiv", arxiv))
     if (doi := normalize_doi(value)) is not None:
-        return SeedQuery(text, "doi", doi)
+        return SeedQuery(text, WorkRef("doi", doi))
     if _LOOKS_LIKE_ID.match(value) and " " not in value:
         raise InputError(f"malformed seed id {_shown(value)}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
     if len(value.split()) < 2 and len(value) < 12:
@@ -130,7 +139,7 @@ def parse_seed(text: str) -> SeedQuery:
                          "pass its DOI or the first words of the title")
     if not any(ch.isalnum() for ch in value):
         raise InputError(f"--seed {_shown(value)} has no letters or digits; pass a preset, an id or a title")
-    return SeedQuery(text, "title", value)
+    return SeedQuery(text, WorkRef("title", value))
 
 
 def _shown(text: str, limit: int = 80) -> str:
@@ -179,38 +188,38 @@ def _fetch_first(source: WorkSource, refs: Sequence[tuple[str, str]]) -> tuple[d
 def _checked_against_preset(record: dict[str, Any], preset: Preset) -> tuple[dict[str, Any], list[str]]:
     """The record with the preset's title/year/DOI where OpenAlex's disagree, and why."""
     fixed = dict(record)
-    notes: list[str] = []
+    notes: list[DataWarning] = []
     title = _record_title(record)
     if not title:
-        notes.append(f"empty_title: OpenAlex record has no title; using the preset's {preset.title!r}")
+        notes.append(DataWarning("empty_title", f"OpenAlex record has no title; using the preset's {preset.title!r}"))
     elif _title_similarity(title, preset.title) < MIN_TITLE_SIMILARITY:
-        notes.append(f"title_mismatch: OpenAlex title {_shown(title, 120)} is not {preset.title!r}; using the preset's")
+        notes.append(DataWarning("title_mismatch", f"OpenAlex title {_shown(title, 120)} is not {preset.title!r}; using the preset's"))
     record_doi = normalize_doi(record.get("doi"))
     if preset.doi and record_doi and record_doi != preset.doi and parse_arxiv_id(record_doi) != preset.arxiv_id:
-        notes.append(f"doi_mismatch: OpenAlex DOI {record_doi} is not {preset.doi}; using the preset's")
+        notes.append(DataWarning("doi_mismatch", f"OpenAlex DOI {record_doi} is not {preset.doi}; using the preset's"))
     fixed["display_name"] = fixed["title"] = preset.title
     if preset.doi:
         fixed["doi"] = f"https://doi.org/{preset.doi}"
     if record.get("publication_year") != preset.year:
         if record.get("publication_year") is not None:
-            notes.append(f"year_mismatch: OpenAlex year {record.get('publication_year')} is not {preset.year}; using the preset's")
+            notes.append(DataWarning("year_mismatch", f"OpenAlex year {record.get('publication_year')} is not {preset.year}; using the preset's"))
         fixed["publication_year"] = preset.year
     return fixed, notes
 
 
-def _find_twin(source: WorkSource, seed: dict[str, Any], arxiv_id: str | None, title: str) -> tuple[dict[str, Any] | None, str]:
+def _find_twin(source: WorkSource, seed: dict[str, Any], arxiv_id: str | None, title: str) -> tuple[dict[str, Any] | None, DataWarning | None]:
     """The preprint (arXiv) record of a published seed, when OpenAlex keeps it as a separate work."""
     if not arxiv_id:
-        return None, ""
+        return None, None
     twin = source.get_work(f"doi:10.48550/arXiv.{arxiv_id}", select=WORK_FIELDS)
     if twin is None or try_work_id(str(twin.get("id"))) == try_work_id(str(seed.get("id"))):
-        return None, ""
+        return None, None
     twin_id = try_work_id(str(twin.get("id")))
     twin_title = _record_title(twin)
     if _title_similarity(twin_title, title) < MIN_TITLE_SIMILARITY:
-        return None, (f"twin_not_merged: arXiv record {twin_id} carries another title {_shown(twin_title, 120)} "
+        return None, DataWarning("twin_not_merged", f"arXiv record {twin_id} carries another title {_shown(twin_title, 120)} "
                       "(a known OpenAlex defect); its references were not merged")
-    return twin, f"merged_version: arXiv record {twin_id} merged into the seed (references joined)"
+    return twin, DataWarning("merged_version", f"arXiv record {twin_id} merged into the seed (references joined)")
 
 
 def _resolve_preset(source: WorkSource, preset: Preset, merge_versions: bool) -> ResolvedSeed:
@@ -231,8 +240,8 @@ def _resolve_preset(source: WorkSource, preset: Preset, merge_versions: bool) ->
             warnings.append(note)
         if twin is not None:
             fixed = merge_raw_twin(fixed, twin)
-            twins.append(str(try_work_id(str(twin["id"]))))
-    return ResolvedSeed(str(try_work_id(str(fixed["id"]))), preset.name, fixed, f"preset {preset.name}: {how}", warnings, twins)
+            twins.append(work_id(str(twin["id"])))
+    return ResolvedSeed(work_id(str(fixed["id"])), preset.name, fixed, f"preset {preset.name}: {how}", warnings, twins)
 
 
 def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None = None) -> ResolvedSeed:
@@ -247,13 +256,12 @@ def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None =
     if query.kind == "title":
         record, how = _search_by_title(source, query.value, None)
     else:
-        ref = {"openalex": query.value, "doi": f"doi:{query.value}", "arxiv": f"doi:10.48550/arXiv.{query.value}"}[query.kind]
-        record = source.get_work(ref, select=WORK_FIELDS)
+        record = source.get_work(query.ref.api_ref(), select=WORK_FIELDS)
         if record is None:
             raise SeedNotFoundError(f"OpenAlex has no work for {query.kind} {_shown(query.value)} (404); check the id")
         how = f"fetched by {query.kind} {query.value}"
-    warnings = [] if _record_title(record) else ["empty_title: OpenAlex record has no title"]
-    short = str(try_work_id(str(record.get("id"))))
+    warnings = [] if _record_title(record) else [DataWarning("empty_title", "OpenAlex record has no title")]
+    short = work_id(str(record.get("id")))
     return ResolvedSeed(short, query.text.strip(), record, how, warnings)
 
 

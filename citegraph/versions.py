@@ -17,50 +17,48 @@ work (:func:`redirect_references`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any, Mapping
 
+from .model import Aliases, Work
 from .records import normalize_title, parse_arxiv_id
 
 __all__ = ["find_versions", "merge_versions", "merge_crawled_twins", "merge_raw_twin", "redirect_references",
            "Aliases", "MIN_TITLE_CHARS"]
 
-#: ``{merged id: id of the work it was merged into}``.
-Aliases = Mapping[str, str]
-
 #: Shorter normalised titles ("Introduction", "Deep learning") name many different papers.
 MIN_TITLE_CHARS = 20
 
 
-def _surname(record: Mapping[str, Any]) -> str | None:
-    authors = record.get("authors") or []
+def _surname(work: Work) -> str | None:
+    authors = work.authors
     if not authors:
         return None
     parts = str(authors[0]).replace(",", " ").split()
     return normalize_title(parts[-1]) if parts else None
 
 
-def _is_preprint(record: Mapping[str, Any]) -> bool:
-    venue = str(record.get("venue") or "").casefold()
-    return record.get("type") == "preprint" or parse_arxiv_id(record.get("doi")) is not None or "arxiv" in venue
+def _is_preprint(work: Work) -> bool:
+    venue = str(work.venue or "").casefold()
+    return work.type == "preprint" or parse_arxiv_id(work.doi) is not None or "arxiv" in venue
 
 
-def _same_paper(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def _same_paper(a: Work, b: Work) -> bool:
     if _is_preprint(a) == _is_preprint(b):  # two articles (or two preprints) sharing a title are
         return False                         # more often two papers than one: leave them apart
-    if a.get("year") is None or b.get("year") is None or abs(a["year"] - b["year"]) > 1:
+    if a.year is None or b.year is None or abs(a.year - b.year) > 1:
         return False
     first, second = _surname(a), _surname(b)
     return first is None or second is None or first == second
 
 
-def redirect_references(record: Mapping[str, Any], aliases: Aliases) -> dict[str, Any]:
-    """A copy of a slim record whose references to merged ids point at the kept works
-    (repeats and self-references dropped, order kept)."""
-    fixed = dict(record)
-    if aliases:
-        refs = (aliases.get(ref, ref) for ref in record.get("references") or ())
-        fixed["references"] = [ref for ref in dict.fromkeys(refs) if ref != record["id"]]
-    return fixed
+def redirect_references(work: Work, aliases: Aliases) -> Work:
+    """The work with its references to merged ids pointing at the kept works (repeats and
+    self-references dropped, order kept)."""
+    if not aliases:
+        return work
+    refs = tuple(ref for ref in dict.fromkeys(aliases.get(ref, ref) for ref in work.references) if ref != work.id)
+    return work if refs == work.references else replace(work, references=refs)
 
 
 def merge_raw_twin(seed: Mapping[str, Any], twin: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,11 +73,11 @@ def merge_raw_twin(seed: Mapping[str, Any], twin: Mapping[str, Any]) -> dict[str
     return merged
 
 
-def find_versions(records: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
+def find_versions(records: Mapping[str, Work]) -> list[list[str]]:
     """Groups (sorted ids, two or more) of works that are versions of one paper."""
     by_title: dict[str, list[str]] = defaultdict(list)
     for work, record in records.items():
-        title = normalize_title(record.get("title"))
+        title = normalize_title(record.title)
         if len(title) >= MIN_TITLE_CHARS:
             by_title[title].append(work)
     groups: list[list[str]] = []
@@ -94,31 +92,29 @@ def find_versions(records: Mapping[str, Mapping[str, Any]]) -> list[list[str]]:
     return sorted(groups)
 
 
-def _keeper(group: list[str], records: Mapping[str, Mapping[str, Any]], prefer: set[str]) -> str:
+def _keeper(group: list[str], records: Mapping[str, Work], prefer: set[str]) -> str:
     """A seed first, then the published version, then the one with most references, then the lowest id."""
-    return min(group, key=lambda w: (w not in prefer, _is_preprint(records[w]),
-                                     -len(records[w].get("references") or ()), int(w[1:])))
+    return min(group, key=lambda w: (w not in prefer, _is_preprint(records[w]), -len(records[w].references), int(w[1:])))
 
 
-def _merged(keeper: Mapping[str, Any], others: list[Mapping[str, Any]]) -> dict[str, Any]:
-    record = dict(keeper)
-    refs = list(keeper.get("references") or ())
+def _merged(keeper: Work, others: list[Work]) -> Work:
+    changes: dict[str, Any] = {}
+    refs = list(keeper.references)
+    cited = keeper.cited_by_count or 0
     for other in others:
-        refs += other.get("references") or ()
-        if not record.get("has_abstract") and other.get("has_abstract"):
-            record["abstract"], record["has_abstract"] = other["abstract"], True
+        refs += other.references
+        if not (changes.get("has_abstract") or keeper.has_abstract) and other.has_abstract:
+            changes["abstract"], changes["has_abstract"] = other.abstract, True
         for key in ("doi", "arxiv_id", "venue", "year", "date"):
-            if not record.get(key) and other.get(key):
-                record[key] = other[key]
-        record["cited_by_count"] = max(record.get("cited_by_count") or 0, other.get("cited_by_count") or 0)
-    record["references"] = list(dict.fromkeys(refs))
-    record["merged_ids"] = sorted(str(o["id"]) for o in others)
-    record["warnings"] = [*(keeper.get("warnings") or ()), "merged_version"]
-    return record
+            if not (changes.get(key) or getattr(keeper, key)) and getattr(other, key):
+                changes[key] = getattr(other, key)
+        cited = max(cited, other.cited_by_count or 0)
+    return replace(keeper, **changes, cited_by_count=cited, references=tuple(dict.fromkeys(refs)),
+                   merged_ids=tuple(sorted(o.id for o in others)), warnings=(*keeper.warnings, "merged_version"))
 
 
-def merge_versions(records: Mapping[str, Mapping[str, Any]], *, prefer: set[str] | frozenset[str] = frozenset()
-                   ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+def merge_versions(records: Mapping[str, Work], *, prefer: set[str] | frozenset[str] = frozenset()
+                   ) -> tuple[dict[str, Work], dict[str, str]]:
     """Records with each group of versions merged, and ``{merged id: kept id}``.
 
     ``prefer`` (the seeds) are kept whenever they are in a group. ``cited_by_count`` takes the
@@ -126,22 +122,22 @@ def merge_versions(records: Mapping[str, Mapping[str, Any]], *, prefer: set[str]
     could count a citing work twice.
     """
     aliases: dict[str, str] = {}
-    merged: dict[str, dict[str, Any]] = {}
+    merged: dict[str, Work] = {}
     for group in find_versions(records):
         keep = _keeper(group, records, set(prefer))
         others = [w for w in group if w != keep]
         merged[keep] = _merged(records[keep], [records[w] for w in others])
         aliases.update({w: keep for w in others})
     if not aliases:
-        return {w: dict(r) for w, r in records.items()}, {}
+        return dict(records), {}
     result = {work: redirect_references(merged.get(work, record), aliases)
               for work, record in records.items() if work not in aliases}
     return result, aliases
 
 
-def merge_crawled_twins(records: Mapping[str, Mapping[str, Any]], depths: Mapping[str, int], *,
+def merge_crawled_twins(records: Mapping[str, Work], depths: Mapping[str, int], *,
                         prefer: set[str] | frozenset[str] = frozenset()
-                        ) -> tuple[dict[str, dict[str, Any]], dict[str, int], dict[str, str]]:
+                        ) -> tuple[dict[str, Work], dict[str, int], dict[str, str]]:
     """The crawl's records and depths with the twins it met merged: new values, the inputs are
     left alone. A kept work takes the smaller depth of its versions."""
     merged, aliases = merge_versions(records, prefer=prefer)

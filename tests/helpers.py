@@ -26,12 +26,12 @@ def build_demo_graph(works: list[dict[str, Any]], seeds: dict[str, Any], depth: 
     from citegraph.graph import build_graph
     from citegraph.records import slim_record, work_id
 
-    records = {r["id"]: r for r in map(slim_record, works)}
+    records = {r.id: r for r in map(slim_record, works)}
     names = {work_id(seeds[name]): name for name in ("bert", "gpt1", "ulmfit")}
     depths = dict.fromkeys(names, 0)
     level = list(names)
     for d in range(1, depth + 1):
-        level = [ref for work in level for ref in records[work]["references"]
+        level = [ref for work in level for ref in records[work].references
                  if ref in records and ref not in depths and depths.setdefault(ref, d) == d]
     return build_graph({w: records[w] for w in depths}, seeds=list(names), depths=depths, seed_names=names,
                        crawl_info={"direction": "refs", "depth": depth})

@@ -517,7 +517,7 @@ def test_analyze_with_online_counts():
 
 
 def test_analyze_on_tiny_works(tiny_works):
-    records = {r["id"]: r for r in (slim_record(w) for w in tiny_works)}
+    records = {r.id: r for r in (slim_record(w) for w in tiny_works)}
     G = build_graph(records, seeds=["W1"], depths={"W1": 0, "W2": 1, "W3": 1, "W4": 2, "W6": 3},
                     seed_names={"W1": "seed"})
     result = analyze(G)

@@ -89,27 +89,27 @@ def test_generator_is_deterministic(works: list[dict]) -> None:
 
 def test_records_are_openalex_shaped_with_synthetic_ids(works: list[dict], slim: list[dict]) -> None:
     for raw, record in zip(works, slim):
-        assert raw["id"].startswith("https://openalex.org/W8") and int(record["id"][1:]) >= ID_BASE
-        assert record["title"] and record["authors"] and record["venue"] and record["field"]
-        assert 1990 <= record["year"] <= 2022 and record["date"].startswith(str(record["year"]))
-        assert raw["referenced_works_count"] == len(raw["referenced_works"]) == len(record["references"])
-        assert record["has_abstract"] == bool(raw["abstract_inverted_index"])
-        assert "citation_line_abstract" not in record["warnings"]
-    years = Counter(r["year"] for r in slim)
+        assert raw["id"].startswith("https://openalex.org/W8") and int(record.id[1:]) >= ID_BASE
+        assert record.title and record.authors and record.venue and record.field
+        assert 1990 <= record.year <= 2022 and record.date.startswith(str(record.year))
+        assert raw["referenced_works_count"] == len(raw["referenced_works"]) == len(record.references)
+        assert record.has_abstract == bool(raw["abstract_inverted_index"])
+        assert "citation_line_abstract" not in record.warnings
+    years = Counter(r.year for r in slim)
     assert years[2022] > 10 * years[1991]  # exponential growth
 
 
 def test_references_point_to_earlier_works_and_none_dangle(slim: list[dict]) -> None:
-    dates = {r["id"]: r["date"] for r in slim}
+    dates = {r.id: r.date for r in slim}
     for record in slim:
-        assert all(dates[ref] < record["date"] for ref in record["references"])
-    edges = sum(len(r["references"]) for r in slim)
+        assert all(dates[ref] < record.date for ref in record.references)
+    edges = sum(len(r.references) for r in slim)
     assert 0.8 * 20 * N < edges < 1.05 * 20 * N
 
 
 def test_citations_are_heavy_tailed_and_counted(works: list[dict], slim: list[dict]) -> None:
-    indegree = Counter(ref for r in slim for ref in r["references"])
-    assert all(w["cited_by_count"] == indegree[slim_record(w)["id"]] for w in works[:500])
+    indegree = Counter(ref for r in slim for ref in r.references)
+    assert all(w["cited_by_count"] == indegree[slim_record(w).id] for w in works[:500])
     counts = sorted((w["cited_by_count"] for w in works), reverse=True)
     mean = statistics.mean(counts)
     # A Poisson in-degree around 20 would have no work above 5x the mean and its top 1%
@@ -124,10 +124,10 @@ def test_term_diffuses_and_its_spelling_shifts(slim: list[dict]) -> None:
     by_year: dict[int, Counter] = {}
     spellings: dict[str, Counter] = {"early": Counter(), "late": Counter()}
     for r in slim:
-        hits = term_hits(r["title"], r["abstract"], r["has_abstract"], matcher)
-        by_year.setdefault(r["year"], Counter())[hits.use] += 1
+        hits = term_hits(r.title, r.abstract, r.has_abstract, matcher)
+        by_year.setdefault(r.year, Counter())[hits.use] += 1
         if hits.use in ("title", "abstract"):
-            spellings["late" if r["year"] >= 2020 else "early"].update(hits.spellings)
+            spellings["late" if r.year >= 2020 else "early"].update(hits.spellings)
     assert all(c["title"] + c["abstract"] == 0 for y, c in by_year.items() if y < 1995)
 
     def share(years: range) -> float:
@@ -144,12 +144,12 @@ def test_term_diffuses_and_its_spelling_shifts(slim: list[dict]) -> None:
 def test_seeds_are_late_well_connected_term_users(slim: list[dict]) -> None:
     seeds = synthetic_seeds(N, seed=7)
     assert len(set(seeds)) == 3
-    by_id = {r["id"]: r for r in slim}
+    by_id = {r.id: r for r in slim}
     matcher = compile_term("pre-training")
     for seed in seeds:
         record = by_id[seed.rsplit("/", 1)[-1]]
-        assert record["year"] >= 2018 and len(record["references"]) >= 20
-        assert term_hits(record["title"], record["abstract"], True, matcher).use == "title"
+        assert record.year >= 2018 and len(record.references) >= 20
+        assert term_hits(record.title, record.abstract, True, matcher).use == "title"
 
 
 def test_write_works_streams_gzip_and_seeds(tmp_path: Path) -> None:

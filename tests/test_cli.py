@@ -127,17 +127,36 @@ def test_render_draws_the_term_asked_for_not_the_one_analysed(standin_factory, t
     assert works["W2"].get("term_use", "unknown") == "no"  # uses pre-training, not "deep"
 
 
-def test_analyze_with_online_counts_asks_group_by(standin_factory, tiny_works, tmp_path: Path) -> None:
+def test_analyze_adds_the_corpus_view_unless_told_not_to(standin_factory, tiny_works, tmp_path: Path) -> None:
     server = standin_factory(tiny_works)
     out = tmp_path / "o"
     args = ["--api-url", server.url, "--cache-dir", str(tmp_path / "c")]
     invoke("crawl", "--seed", "W1", "--depth", "3", "--out", str(out), "-q", *args)
     server.log.reset()
-    result = invoke("analyze", str(out), "--online-counts", *args)
+    result = invoke("analyze", str(out), *args)
     assert result.exit_code == 0, result.output
-    assert server.log.count(kind="group_by") >= 2
-    assert (out / "online.csv").is_file()
+    assert server.log.count(kind="group_by") >= 5
+    assert result.output.startswith("corpus: 'pre-training' in the corpus at ")
+    for name in ("corpus_trend.csv", "corpus_earliest.csv", "corpus_fields.csv", "corpus_institutions.csv"):
+        assert (out / name).is_file(), name
+    trend = {row["year"]: row for row in csv.DictReader((out / "corpus_trend.csv").open(encoding="utf-8"))}
+    assert trend["2010"]["term_works"] == "1" and trend["2010"]["works"] == "1"  # W4, the only 2010 work
+    assert "In the corpus at" in (out / "report.md").read_text(encoding="utf-8")
+    server.log.reset()
+    skipped = invoke("analyze", str(out), "--no-corpus", *args)
+    assert skipped.exit_code == 0 and server.log.count(kind="group_by") == 0
+    assert "corpus view turned off (--no-corpus)" in skipped.output
 
+
+def test_offline_analysis_without_a_cached_corpus_view_says_so(standin_factory, tiny_works, tmp_path: Path) -> None:
+    server = standin_factory(tiny_works)
+    out = tmp_path / "o"
+    invoke("crawl", "--seed", "W1", "--depth", "3", "--out", str(out), "-q", "--api-url", server.url,
+           "--cache-dir", str(tmp_path / "c"))
+    result = invoke("analyze", str(out), "--offline", "--api-url", server.url, "--cache-dir", str(tmp_path / "other"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("corpus view skipped: ") and "earliest: " in result.output
+    assert "corpus view skipped" in (out / "report.md").read_text(encoding="utf-8")
 
 def _commands(group: "click.Group", prefix: tuple[str, ...] = ()) -> "Iterator[tuple[tuple[str, ...], click.Command]]":
     import click

@@ -89,7 +89,7 @@ def test_twin_references_are_redirected_to_the_seed(tiny_works: list[dict]) -> N
     lib = Library(works)
     result = crawl([lib.seed("W1", twins=("W99",))], lib.fetch_works, options=CrawlOptions(depth=2))
     assert "W99" not in result.records and "W99" not in result.dangling
-    assert result.records["W3"]["references"] == ["W4", "W1"]
+    assert result.records["W3"].references == ("W4", "W1")
 
 
 def test_citing_direction_takes_citing_works(tiny_works: list[dict]) -> None:

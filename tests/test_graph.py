@@ -18,7 +18,7 @@ from citegraph.records import slim_record
 
 @pytest.fixture
 def tiny_graph(tiny_works: list[dict]) -> nx.DiGraph:
-    records = {r["id"]: r for r in map(slim_record, tiny_works)}
+    records = {r.id: r for r in map(slim_record, tiny_works)}
     depths = {"W1": 0, "W2": 1, "W3": 1, "W4": 2, "W6": 3}
     return build_graph(records, seeds=["W1"], depths=depths, seed_names={"W1": "tiny"})
 
@@ -63,7 +63,7 @@ def test_exports_are_readable(tiny_graph: nx.DiGraph, tmp_path) -> None:
 
 def test_same_data_gives_byte_identical_files(tiny_works: list[dict], tmp_path) -> None:
     def write(folder: str) -> dict[str, bytes]:
-        records = {r["id"]: r for r in map(slim_record, reversed(tiny_works))}
+        records = {r.id: r for r in map(slim_record, reversed(tiny_works))}
         graph = build_graph(records, seeds=["W1"], depths={"W1": 0})
         return {name: path.read_bytes() for name, path in save_graph(graph, tmp_path / folder).items()}
 
@@ -104,7 +104,7 @@ def test_every_edge_points_at_a_known_node(references: dict[int, list[int]]) -> 
     assert set(graph.nodes) == set(records)
     for u, v in graph.edges():
         assert u in records and v in records and u != v
-        assert v in records[u]["references"]
-    expected = sum(1 for w, r in records.items() for ref in r["references"] if ref in records)
+        assert v in records[u].references
+    expected = sum(1 for w, r in records.items() for ref in r.references if ref in records)
     assert graph.number_of_edges() == expected
     json.dumps(nx.node_link_data(graph, edges="edges"))

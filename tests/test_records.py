@@ -116,39 +116,39 @@ def test_citation_line_detection() -> None:
 
 def test_slim_record_of_a_synthetic_work(tiny_works: list[dict]) -> None:
     record = slim_record(tiny_works[1])
-    assert record["id"] == "W2"
-    assert record["references"] == ["W4", "W5"]
-    assert record["abstract"] == "Unsupervised pretraining helps."
-    assert record["has_abstract"] is True
-    assert record["authors"] == ["Author 2"]
-    assert record["venue"] == "Venue 2"
-    assert record["doi"] == "10.1234/w2"
-    assert record["warnings"] == []
+    assert record.id == "W2"
+    assert record.references == ("W4", "W5")
+    assert record.abstract == "Unsupervised pretraining helps."
+    assert record.has_abstract is True
+    assert record.authors == ("Author 2",)
+    assert record.venue == "Venue 2"
+    assert record.doi == "10.1234/w2"
+    assert record.warnings == ()
 
 
 def test_slim_record_drops_self_citations_and_repeats() -> None:
     raw = {"id": "W1", "referenced_works": ["W1", "https://openalex.org/W2", "W2", "junk"], "referenced_works_count": 3}
     record = slim_record(raw)
-    assert record["references"] == ["W2"]
-    assert "empty_title" in record["warnings"] and "no_abstract" in record["warnings"]
+    assert record.references == ("W2",)
+    assert "empty_title" in record.warnings and "no_abstract" in record.warnings
 
 
 # --- real OpenAlex records (tests/fixtures/openalex, see its PROVENANCE.md) ------------------------
 
 def test_bert_real_record_defects_are_flagged(lineage_records: dict[str, dict]) -> None:
     bert = slim_record(lineage_records["W2963341956"])
-    assert bert["title"] == ""
-    assert bert["has_abstract"] is False
-    assert bert["abstract"].startswith("Jacob Devlin")
-    assert {"empty_title", "citation_line_abstract", "placeholder_date"} <= set(bert["warnings"])
-    assert bert["doi"] == "10.18653/v1/n19-1423"
-    assert len(bert["references"]) == 52
+    assert bert.title == ""
+    assert bert.has_abstract is False
+    assert bert.abstract.startswith("Jacob Devlin")
+    assert {"empty_title", "citation_line_abstract", "placeholder_date"} <= set(bert.warnings)
+    assert bert.doi == "10.18653/v1/n19-1423"
+    assert len(bert.references) == 52
 
 
 def test_empty_reference_lists_are_flagged(lineage_records: dict[str, dict]) -> None:
     record = slim_record(lineage_records["W2963090765"])
-    assert record["references"] == [] and "no_references" in record["warnings"]
-    assert record["has_abstract"] is True
+    assert record.references == () and "no_references" in record.warnings
+    assert record.has_abstract is True
 
 
 def test_bert_title_null_and_empty_versions(openalex_dir) -> None:
@@ -156,8 +156,8 @@ def test_bert_title_null_and_empty_versions(openalex_dir) -> None:
     for capture in read_jsonl(openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl.gz"):
         work = capture["work"]
         titles.add(work.get("title"))
-        assert slim_record(work)["title"] == ""
-        assert "empty_title" in slim_record(work)["warnings"]
+        assert slim_record(work).title == ""
+        assert "empty_title" in slim_record(work).warnings
     assert titles == {None, ""}
 
 
@@ -166,11 +166,11 @@ def test_every_recorded_record_slims_without_error(openalex_dir) -> None:
         raws = [json.loads(line) for line in handle]
     records = [slim_record(raw) for raw in raws]
     assert len(records) == len(raws) > 700
-    good_abstracts = [r for r in records if r["has_abstract"]]
+    good_abstracts = [r for r in records if r.has_abstract]
     assert len(good_abstracts) > 400
     for record in records:
-        assert record["id"].startswith("W")
-        assert all(ref.startswith("W") and ref != record["id"] for ref in record["references"])
+        assert record.id.startswith("W")
+        assert all(ref.startswith("W") and ref != record.id for ref in record.references)
 
 
 def test_synthetic_id_ranges_are_never_openalex_ids() -> None:

@@ -467,8 +467,8 @@ CASES: list[Case] = [
     Case("server rejects a seed's title search (400)",
          lambda c: c.crawl("--seed", "W1", "--seed", "Another middle paper"), 6, "OpenAlex rejected the request (400)",
          prepare=_reject_searches),
-    Case("server rejects an online-counts filter (400)",
-         lambda c: ["analyze", str(c.graph_dir), "--online-counts", "--api-url", c.url, "--cache-dir", str(c.cache)],
+    Case("server rejects a corpus-view search filter (400)",
+         lambda c: ["analyze", str(c.graph_dir), "--api-url", c.url, "--cache-dir", str(c.cache)],
          6, "title_and_abstract.search is not a valid field", prepare=_reject_searches),
     # AuthError (7)
     Case("wrong API key (401)", lambda c: c.crawl("--seed", "W1", "--depth", "2", "--api-key", "wrong-key-123"), 7,
@@ -588,7 +588,7 @@ def test_the_api_key_is_in_no_file_output_log_or_message(standin_factory, demo_w
     key = {"OPENALEX_API_KEY": SECRET}
     cache, out = tmp_path / "cache", tmp_path / "out"
     crawl = ["-vv", *crawl_args(server.url, cache, out, "--seed", "bert", "--seed", "gpt1", "--depth", "1",
-                                "--direction", "both", "--max-citing", "5", "--analyze", "--html", "--online-counts",
+                                "--direction", "both", "--max-citing", "5", "--analyze", "--html",
                                 quiet=False)]
     outputs = [cli(*crawl, env=key)]
     assert outputs[0].returncode == 0, outputs[0].stderr[-3000:]
@@ -596,7 +596,7 @@ def test_the_api_key_is_in_no_file_output_log_or_message(standin_factory, demo_w
     assert server.log.count(status=401) == 0 and all("api_key=***" in e["query"] for e in server.log.entries)
     assert sum(server.log.faults.values()) > 0
     outputs += [
-        cli("-vv", "analyze", str(out), "--online-counts", "--api-url", server.url, "--cache-dir", str(cache), env=key),
+        cli("-vv", "analyze", str(out), "--api-url", server.url, "--cache-dir", str(cache), env=key),
         cli("-vv", "render", str(out), env=key),
         cli("-vv", "cache", "info", "--cache-dir", str(cache), env=key),
         cli("-vv", *crawl_args(server.url, cache, out, "--seed", "bert", "--seed", "gpt1", "--depth", "1",

@@ -57,8 +57,10 @@ def test_report_answers_first_and_cites_existing_csvs(tmp_path: Path):
     G = evil_graph()
     paths = write_report(G, analyze(G), tmp_path)
     md = paths["report.md"].read_text(encoding="utf-8")
-    assert md.index("The answer in brief") < md.index("## Evidence") < md.index("## Caveats")
-    answer = md[md.index("The answer in brief"):md.index("## Evidence")]
+    assert md.index("The answer, with its scope") < md.index("## Evidence") < md.index("## Caveats")
+    first_screen = md[md.index("The answer, with its scope"):md.index("## In the crawled graph")]
+    assert "**Beyond the crawl:** no corpus view" in first_screen and "**In the crawl**" in first_screen
+    answer = md[md.index("The answer, with its scope"):md.index("## Evidence")]
     assert "Earliest adopters" in answer and "B" in answer and "2010" in answer
     cited = set(re.findall(r"`([a-z_]+\.csv)`", md))
     assert {"origins.csv", "chains.csv", "timeline.csv", "coverage.csv"} <= cited

@@ -245,8 +245,8 @@ def test_term_uses_accepts_a_single_string_and_a_regex():
 def test_real_bert_record_is_unknown_not_no(lineage_records):
     """DEFECTS.md items 1-2: BERT's record has no title and a citation line for an abstract."""
     bert = slim_record(lineage_records["W2963341956"])
-    assert bert["title"] == "" and not bert["has_abstract"]
-    hits = term_hits(bert["title"], bert["abstract"], bert["has_abstract"], PRE)
+    assert bert.title == "" and not bert.has_abstract
+    hits = term_hits(bert.title, bert.abstract, bert.has_abstract, PRE)
     assert hits.use == "unknown"
 
 
@@ -263,8 +263,8 @@ def test_quoted_token_in_an_openalex_shaped_record_matches():
            "publication_year": 2015, "abstract_inverted_index": inverted,
            "authorships": [{"author": {"display_name": "Andrew M. Dai"}}]}
     slim = slim_record(raw)
-    assert slim["has_abstract"]
-    hits = term_hits(slim["title"], slim["abstract"], slim["has_abstract"], PRE)
+    assert slim.has_abstract
+    hits = term_hits(slim.title, slim.abstract, slim.has_abstract, PRE)
     assert hits.use == "abstract" and hits.forms == ("pretraining",)
     assert '"pretraining" step' in hits.snippet
 

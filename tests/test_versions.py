@@ -19,7 +19,7 @@ def rec(num: int, title: str, year: int | None, refs: list[int], author: str | N
 
 
 def library(*records: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for r in records}
+    return {r.id: r for r in records}
 
 
 def test_versions_are_found_by_title_year_and_first_author() -> None:
@@ -43,16 +43,16 @@ def test_merge_keeps_the_published_version_and_redirects_references() -> None:
     merged, aliases = merge_versions(records)
     assert aliases == {"W2": "W1"}
     assert "W2" not in merged
-    assert merged["W1"]["references"] == ["W3", "W4", "W5"]
-    assert merged["W1"]["merged_ids"] == ["W2"] and "merged_version" in merged["W1"]["warnings"]
-    assert merged["W3"]["references"] == ["W1"]
-    assert records["W3"]["references"] == ["W2"]  # the input is not changed
+    assert merged["W1"].references == ("W3", "W4", "W5")
+    assert merged["W1"].merged_ids == ("W2",) and "merged_version" in merged["W1"].warnings
+    assert merged["W3"].references == ("W1",)
+    assert records["W3"].references == ("W2",)  # the input is not changed
 
 
 def test_a_seed_is_kept_even_when_it_is_the_preprint() -> None:
     records = library(rec(1, TITLE, 2017, [3]), rec(2, TITLE, 2017, [], kind="preprint"))
     merged, aliases = merge_versions(records, prefer={"W2"})
-    assert aliases == {"W1": "W2"} and merged["W2"]["references"] == ["W3"]
+    assert aliases == {"W1": "W2"} and merged["W2"].references == ("W3",)
 
 
 def test_no_versions_no_change() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -26,8 +27,8 @@ __all__ = ["write_report", "report_summary", "CSV_FILES"]
 log = logging.getLogger("citegraph")
 
 
-def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str, *,
-                 files: FileSet | None = None) -> dict[str, Path]:
+def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str, *, corpus: Any = None,
+                 corpus_note: str = "", files: FileSet | None = None) -> dict[str, Path]:
     """Write the CSVs, ``report.md`` and ``report.html`` into ``out_dir``; return ``{file name: path}``.
 
     All are renamed into place together once all are written, so a failed or interrupted run
@@ -36,7 +37,7 @@ def write_report(G: nx.DiGraph, analysis: Analysis, out_dir: Path | str, *,
     :class:`~citegraph.errors.OutputError` when the directory cannot be created or written.
     """
     out = Path(out_dir)
-    blocks = build_document(G, analysis)
+    blocks = build_document(G, analysis, corpus, corpus_note)
     paths: dict[str, Path] = {}
     with atomic_files(files) as staged:
         for name, frame in report_tables(analysis, G).items():

@@ -18,6 +18,7 @@ import pandas as pd
 from ..analysis import Analysis
 from ..exports import is_missing
 from ..terms import variants
+from .answer import answer_blocks
 from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
 from .tables import coverage_table, flagged_works
 
@@ -209,11 +210,13 @@ def report_title(analysis: Analysis) -> str:
     return f"citegraph: {analysis.term}"
 
 
-def build_document(G: nx.DiGraph, analysis: Analysis) -> list[Block]:
-    """The whole report as blocks: the answer in brief, the evidence, the caveats.
+def build_document(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus_note: str = "") -> list[Block]:
+    """The whole report as blocks: the answer with its scope (corpus view, then crawl), the
+    crawl's answer in brief, the evidence, the caveats.
 
     ``G`` is the analysed graph; the document reads its crawl notes (direction, depth, seed
-    checks, dangling references) and its flagged works, and never changes it.
+    checks, dangling references) and its flagged works, and never changes it. ``corpus`` is the
+    :class:`~citegraph.corpus.CorpusView` (or ``None``, ``corpus_note`` saying why).
     """
     cov = analysis.coverage
     searched = ", ".join(_searched(analysis))
@@ -224,7 +227,8 @@ def build_document(G: nx.DiGraph, analysis: Analysis) -> list[Block]:
         Paragraph(f"Citation graph of {cov['works']} works and {cov['citations']} citations{how} around the seeds "
                   + ", ".join(f"{s['name']} ({s['id']})" for s in analysis.seeds)
                   + f". Matched: {searched}. Every number below is a row of the CSV named next to it."),
-        Heading(2, "The answer in brief"),
+        *answer_blocks(G, analysis, corpus, corpus_note),
+        Heading(2, "In the crawled graph"),
         Bullets((_earliest_sentence(analysis),)),
         Heading(3, "How the term reached each seed"),
         Bullets(tuple(_seed_sentences(analysis))),
