@@ -9,6 +9,7 @@ nothing it had is fetched twice.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -16,10 +17,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from .errors import InputError
 from .progress import LevelDone, Progress
 from .model import Work
-from .records import slim_record
+from .records import MalformedRecord, slim_record
 from .versions import Aliases, redirect_references
 
 __all__ = ["CrawlOptions", "CrawlResult", "crawl", "DIRECTIONS", "MAX_DEPTH", "MAX_WORKS"]
+
+log = logging.getLogger("citegraph")
 
 DIRECTIONS = ("refs", "citing", "both")
 MAX_DEPTH = 6
@@ -131,7 +134,13 @@ class _Crawl:
                 self.result.dangling[work] = citing
                 self.seen.add(work)
                 continue
-            record = _slim_with_aliases(raw, self.aliases)
+            try:
+                record = _slim_with_aliases(raw, self.aliases)
+            except MalformedRecord as exc:  # names no work: as good as no answer
+                log.warning("%s answered %s; counted as dangling", work, exc)
+                self.result.dangling[work] = sorted(w for w in level if work in self.result.records[w].references)
+                self.seen.add(work)
+                continue
             if record.id in self.seen:  # merged id answered with a work we already hold
                 self.aliases[work] = record.id
                 self.seen.add(work)
@@ -149,7 +158,11 @@ class _Crawl:
                 self.result.skipped_by_budget += 1
                 continue
             for raw in self.fetch_citing(work, self.options.max_citing):
-                record = _slim_with_aliases(raw, self.aliases)
+                try:
+                    record = _slim_with_aliases(raw, self.aliases)
+                except MalformedRecord as exc:
+                    log.warning("a work citing %s is unusable: %s", work, exc)
+                    continue
                 if record.id in self.seen:
                     continue
                 if self._room() == 0:

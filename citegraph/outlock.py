@@ -6,8 +6,9 @@ run that writes into a directory now holds an exclusive ``flock`` on ``DIR/.cite
 for as long as it writes there; a second run waits up to ``wait_s`` seconds (the first one is
 usually about to finish), then stops with :class:`~citegraph.errors.OutputBusyError` (exit 13)
 and one line, having written nothing. The lock is the kernel's: it is released when the holder
-exits or is killed, so a crashed run never leaves the directory locked. The file itself stays
-(removing it would race with a waiting run) and holds the holder's pid, for a person to read.
+exits or is killed, so a crashed run never leaves the directory locked. The file itself stays,
+empty (removing it would race with a waiting run; writing into it would change a file on every
+run).
 """
 
 from __future__ import annotations
@@ -50,8 +51,6 @@ def output_lock(directory: Path, *, wait_s: float | None = None, poll_s: float =
                         f"another citegraph run is writing to {directory} (waited {wait:.0f} s); "
                         "wait for it to finish or choose another --out") from None
                 time.sleep(poll_s)
-        os.ftruncate(handle, 0)
-        os.write(handle, f"{os.getpid()}\n".encode())
         yield path
     finally:
         os.close(handle)  # closing releases the lock

@@ -56,7 +56,16 @@ WARNING_TEXT: dict[str, str] = {
     "merged_version": "a preprint/published twin of this work was merged into it",
     "year_mismatch": "the record's year does not match the preset's (the preset's year is used)",
     "twin_not_merged": "the preprint/published twin carries another paper's title (a hijacked record): not merged",
+    **{f"malformed_{name}": f"the record's {what} has the wrong shape and was left out (never fatal)" for name, what in (
+        ("title", "title"), ("date", "publication_date"), ("authorships", "authorships"),
+        ("abstract", "abstract_inverted_index"), ("references", "referenced_works"), ("topics", "topics"),
+        ("venue", "primary_location"), ("ids", "ids or doi"), ("type", "type or updated_date"))},
 }
+
+
+class MalformedRecord(ValueError):
+    """A raw record that names no work (not a dict, or no valid ``id``): it cannot be kept at all.
+    Every other wrong shape becomes a ``malformed_<field>`` warning on the work instead."""
 
 
 _URL_PREFIX = "https://openalex.org/W"
@@ -127,13 +136,24 @@ def rebuild_abstract(inverted: Mapping[str, Iterable[int]] | None) -> str:
     """Abstract text from OpenAlex's ``abstract_inverted_index`` ({word: [positions]}).
 
     Positions are sorted; a gap or a repeated position is tolerated (words are simply
-    joined in position order), since real indexes are not always dense.
+    joined in position order), since real indexes are not always dense. An index of the wrong
+    shape (a list, string positions) raises ``TypeError``.
     """
     if not inverted:
         return ""
-    placed = [(pos, word) for word, positions in inverted.items() for pos in positions or ()]
+    if not isinstance(inverted, Mapping):
+        raise TypeError("abstract_inverted_index is not an object")
+    placed = [(pos, word) for word, positions in inverted.items() for pos in _positions(positions)]
     placed.sort(key=lambda item: item[0])
     return " ".join(word for _, word in placed)
+
+
+def _positions(positions: Any) -> list[int]:
+    if positions is None:
+        return []
+    if not isinstance(positions, (list, tuple)) or not all(type(pos) is int for pos in positions):
+        raise TypeError("abstract positions are not a list of integers")
+    return list(positions)
 
 
 def normalize_title(title: str | None) -> str:
@@ -169,44 +189,76 @@ def looks_like_citation_line(abstract: str, authors: Iterable[str] = ()) -> bool
     return bool(venue_words and ends_in_year and len(words) < 40 and abstract.count(",") >= 2)
 
 
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    """``value`` when it is an object, ``{}`` when missing; ``TypeError`` for anything else."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{what} is not an object")
+    return value
+
+
+def _items(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{what} is not a list")
+    return list(value)
+
+
+def _text(value: Any, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{what} is not a string")
+    return value
+
+
 def _venue(raw: Mapping[str, Any]) -> str | None:
-    location = raw.get("primary_location") or {}
-    source = location.get("source") or {}
-    return source.get("display_name") or None
+    source = _mapping(_mapping(raw.get("primary_location"), "primary_location").get("source"), "source")
+    return _text(source.get("display_name"), "source name")
 
 
 def _authors(raw: Mapping[str, Any]) -> list[str]:
     names = []
-    for authorship in raw.get("authorships") or ():
-        author = (authorship or {}).get("author") or {}
-        name = author.get("display_name") or (authorship or {}).get("raw_author_name")
+    for authorship in _items(raw.get("authorships"), "authorships"):
+        authorship = _mapping(authorship, "authorship")
+        author = _mapping(authorship.get("author"), "author")
+        name = _text(author.get("display_name"), "author name") or _text(authorship.get("raw_author_name"), "author name")
         if name:
-            names.append(str(name))
+            names.append(name)
     return names
 
 
-def _references(raw: Mapping[str, Any], own_id: str) -> list[str]:
+def _references(raw: Mapping[str, Any], own_id: str) -> tuple[list[str], bool]:
+    """The referenced ids (no repeats, no self-citation) and whether some entry was no id at all."""
     seen: dict[str, None] = {}
-    for ref in raw.get("referenced_works") or ():
-        short = try_work_id(str(ref))
-        if short and short != own_id:
+    junk = False
+    for ref in _items(raw.get("referenced_works"), "referenced_works"):
+        short = try_work_id(ref)
+        junk = junk or short is None
+        if short is not None and short != own_id:
             seen.setdefault(short, None)
-    return list(seen)
+    return list(seen), junk
 
 
 def _topics(raw: Mapping[str, Any]) -> tuple[str | None, list[str]]:
-    primary = raw.get("primary_topic") or {}
-    field = ((primary.get("field") or {}).get("display_name")) or None
-    topics = [t.get("display_name") for t in raw.get("topics") or () if t and t.get("display_name")]
-    if not topics and primary.get("display_name"):
+    primary = _mapping(raw.get("primary_topic"), "primary_topic")
+    field = _text(_mapping(primary.get("field"), "field").get("display_name"), "field name")
+    topics = []
+    for topic in _items(raw.get("topics"), "topics"):
+        name = _text(_mapping(topic, "topic").get("display_name"), "topic name")
+        if name:
+            topics.append(name)
+    if not topics and _text(primary.get("display_name"), "topic name"):
         topics = [primary["display_name"]]
     return field, topics
 
 
 def _arxiv_from_record(raw: Mapping[str, Any], doi: str | None) -> str | None:
-    ids = raw.get("ids") or {}
+    ids = _mapping(raw.get("ids"), "ids")
     for candidate in (doi, ids.get("arxiv"), ids.get("doi")):
-        found = parse_arxiv_id(candidate) if candidate else None
+        found = parse_arxiv_id(candidate) if isinstance(candidate, str) else None
         if found:
             return found
     return None
@@ -219,18 +271,50 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _read(malformed: list[str], name: str, extract: Any, default: Any) -> Any:
+    """``extract()``, or ``default`` and a ``malformed_<name>`` warning when the field has the wrong shape."""
+    try:
+        return extract()
+    except (TypeError, ValueError, AttributeError):
+        malformed.append(f"malformed_{name}")
+        return default
+
+
+def record_id(raw: Any) -> str:
+    """The short id of a raw record; :class:`MalformedRecord` when it names no work."""
+    if not isinstance(raw, Mapping):
+        raise MalformedRecord(f"a record that is not an object ({type(raw).__name__})")
+    short = try_work_id(raw.get("id"))
+    if short is None:
+        raise MalformedRecord(f"a record without a valid OpenAlex id ({str(raw.get('id'))[:40]!r})")
+    return short
+
+
 def slim_record(raw: Mapping[str, Any]) -> Work:
-    """The slim record for one raw OpenAlex work, with its data defects listed in ``warnings``."""
-    own_id = work_id(str(raw.get("id", "")))
-    title = (raw.get("display_name") or raw.get("title") or "").strip()
+    """The work for one raw OpenAlex record, with its data defects listed in ``warnings``.
+
+    Validated here, at the one boundary: a field of the wrong shape (``referenced_works`` an
+    int, string positions in the abstract index, authorships as strings, a numeric title ...)
+    is left out and flagged ``malformed_<field>``, never an exception. Only a record naming no
+    work (:func:`record_id`) raises :class:`MalformedRecord`.
+    """
+    own_id = record_id(raw)
+    bad: list[str] = []
+    title = _read(bad, "title", lambda: (_text(raw.get("display_name"), "title") or _text(raw.get("title"), "title") or "").strip(), "")
     year = _int_or_none(raw.get("publication_year"))
-    date = raw.get("publication_date") or None
-    authors = _authors(raw)
-    abstract = rebuild_abstract(raw.get("abstract_inverted_index"))
-    doi = normalize_doi(raw.get("doi"))
-    references = _references(raw, own_id)
-    field, topics = _topics(raw)
+    date = _read(bad, "date", lambda: _text(raw.get("publication_date"), "publication_date"), None)
+    authors = _read(bad, "authorships", lambda: _authors(raw), [])
+    abstract = _read(bad, "abstract", lambda: rebuild_abstract(raw.get("abstract_inverted_index")), "")
+    doi = _read(bad, "ids", lambda: normalize_doi(_text(raw.get("doi"), "doi")), None)
+    references, junk = _read(bad, "references", lambda: _references(raw, own_id), ([], False))
+    if junk:
+        bad.append("malformed_references")
+    field, topics = _read(bad, "topics", lambda: _topics(raw), (None, []))
     ref_count = _int_or_none(raw.get("referenced_works_count"))
+    venue = _read(bad, "venue", lambda: _venue(raw), None)
+    arxiv_id = _read(bad, "ids", lambda: _arxiv_from_record(raw, doi), None)
+    kind = _read(bad, "type", lambda: _text(raw.get("type"), "type"), None)
+    updated = _read(bad, "type", lambda: _text(raw.get("updated_date"), "updated_date"), None)
 
     warnings: list[str] = []
     if not title:
@@ -248,6 +332,7 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
         warnings.append("no_references")
     elif ref_count is not None and len(references) < ref_count:
         warnings.append("references_incomplete")
+    warnings += dict.fromkeys(bad)
 
     return Work(
         id=own_id,
@@ -255,9 +340,9 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
         year=year,
         date=date,
         doi=doi,
-        arxiv_id=_arxiv_from_record(raw, doi),
-        type=raw.get("type") or None,
-        venue=_venue(raw),
+        arxiv_id=arxiv_id,
+        type=kind,
+        venue=venue,
         authors=tuple(authors),
         cited_by_count=_int_or_none(raw.get("cited_by_count")),
         referenced_works_count=ref_count,
@@ -266,6 +351,6 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
         has_abstract=bool(abstract) and not citation_line,
         field=field,
         topics=tuple(topics),
-        updated_date=raw.get("updated_date") or None,
+        updated_date=updated,
         warnings=tuple(warnings),
     )

@@ -18,7 +18,7 @@ from typing import Any, Protocol, Sequence
 
 from .config import WORK_FIELDS
 from .errors import InputError, SeedNotFoundError
-from .records import normalize_doi, normalize_title, parse_arxiv_id, try_work_id, work_id
+from .records import MalformedRecord, normalize_doi, normalize_title, parse_arxiv_id, record_id, try_work_id
 from .model import DataWarning, WorkRef
 from .versions import merge_raw_twin
 
@@ -212,9 +212,9 @@ def _find_twin(source: WorkSource, seed: dict[str, Any], arxiv_id: str | None, t
     if not arxiv_id:
         return None, None
     twin = source.get_work(f"doi:10.48550/arXiv.{arxiv_id}", select=WORK_FIELDS)
-    if twin is None or try_work_id(str(twin.get("id"))) == try_work_id(str(seed.get("id"))):
+    if twin is None or try_work_id(twin.get("id")) in (None, try_work_id(seed.get("id"))):
         return None, None
-    twin_id = try_work_id(str(twin.get("id")))
+    twin_id = try_work_id(twin.get("id"))
     twin_title = _record_title(twin)
     if _title_similarity(twin_title, title) < MIN_TITLE_SIMILARITY:
         return None, DataWarning("twin_not_merged", f"arXiv record {twin_id} carries another title {_shown(twin_title, 120)} "
@@ -240,8 +240,17 @@ def _resolve_preset(source: WorkSource, preset: Preset, merge_versions: bool) ->
             warnings.append(note)
         if twin is not None:
             fixed = merge_raw_twin(fixed, twin)
-            twins.append(work_id(str(twin["id"])))
-    return ResolvedSeed(work_id(str(fixed["id"])), preset.name, fixed, f"preset {preset.name}: {how}", warnings, twins)
+            twins.append(record_id(twin))
+    return ResolvedSeed(_seed_record_id(fixed, preset.name), preset.name, fixed, f"preset {preset.name}: {how}", warnings, twins)
+
+
+def _seed_record_id(record: dict[str, Any], seed: str) -> str:
+    """The id of the record OpenAlex answered for a seed; a record naming no work is the server's
+    fault, not the user's: :class:`SeedNotFoundError` (exit 3), not a bad-input error."""
+    try:
+        return record_id(record)
+    except MalformedRecord as exc:
+        raise SeedNotFoundError(f"OpenAlex answered {exc} for --seed {_shown(seed)}; the seed cannot be used") from exc
 
 
 def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None = None) -> ResolvedSeed:
@@ -261,7 +270,7 @@ def resolve_seed(source: WorkSource, text: str, *, merge_versions: bool | None =
             raise SeedNotFoundError(f"OpenAlex has no work for {query.kind} {_shown(query.value)} (404); check the id")
         how = f"fetched by {query.kind} {query.value}"
     warnings = [] if _record_title(record) else [DataWarning("empty_title", "OpenAlex record has no title")]
-    short = work_id(str(record.get("id")))
+    short = _seed_record_id(record, query.text)
     return ResolvedSeed(short, query.text.strip(), record, how, warnings)
 
 

@@ -240,6 +240,113 @@ def test_ties_do_not_depend_on_the_order_of_references():
     assert main_path(G)[:2] == ["top", "a1"]
 
 
+def citation_networks_jl_example() -> nx.DiGraph:
+    """The 11-work example of CitationNetworks.jl's test suite (jfb-h/CitationNetworks.jl,
+    test/runtests.jl), whose arcs run cited → citing (knowledge flow); here they are turned
+    round to citing → cited. Its expected SPCs, forward and backward local main paths are the
+    independent reference below."""
+    flow = [(1, 3), (2, 3), (2, 4), (3, 5), (3, 7), (4, 6), (4, 10), (4, 11), (5, 8), (5, 9), (6, 9), (6, 10)]
+    G = nx.DiGraph()
+    G.add_nodes_from(str(i) for i in range(1, 12))
+    G.add_edges_from((str(citing), str(cited)) for cited, citing in flow)
+    return G
+
+
+def test_local_main_path_is_the_forward_search():
+    """``method="local"`` starts at the largest SPC out of a work citing nothing and follows the
+    largest SPC towards the newest works: CitationNetworks.jl's lfmp, 2 → 4 → 6 → 9 (or 10)."""
+    G = citation_networks_jl_example()
+    flow = [(1, 3), (2, 3), (2, 4), (3, 5), (3, 7), (4, 6), (4, 10), (4, 11), (5, 8), (5, 9), (6, 9), (6, 10)]
+    spc_true = [3, 3, 4, 4, 2, 2, 1, 1, 2, 2, 1, 1]  # CitationNetworks.jl's, in the order of `flow`
+    weights = spc_weights(G)
+    assert [weights[(str(b), str(a))] for a, b in flow] == spc_true
+    assert main_path(G, method="local") == ["9", "6", "4", "2"]
+
+
+def test_local_main_paths_keep_ties_as_citation_networks_jl():
+    from citegraph.analysis import local_main_paths
+
+    G = citation_networks_jl_example()
+    weights = spc_weights(G)
+    # forward local (start at the largest SPC out of a work citing nothing, follow the largest
+    # SPC towards the newest; ties kept): CitationNetworks.jl's lfmp is 2 → 4 → 6 → {9, 10}
+    forward = local_main_paths(G, direction="forward")
+    assert forward == [["9", "6", "4", "2"], ["10", "6", "4", "2"]]
+    assert [[weights[e] for e in itertools.pairwise(p)] for p in forward] == [[1, 2, 4], [1, 2, 4]]
+    assert main_path(G, method="local") == main_path(G, method="forward") == ["9", "6", "4", "2"]
+    # backward local (start at the largest SPC into an uncited work, follow the largest SPC back
+    # in time): its lbmp is the works 1, 2, 3, 5, 7, 8, 9 with the arcs 1→3, 2→3, 3→5, 3→7, 5→8, 5→9
+    backward = local_main_paths(G, direction="backward")
+    assert {e for p in backward for e in itertools.pairwise(p)} == {
+        ("3", "1"), ("3", "2"), ("5", "3"), ("7", "3"), ("8", "5"), ("9", "5")}
+    assert sorted(map(tuple, backward)) == sorted([("7", "3", "1"), ("7", "3", "2"), ("8", "5", "3", "1"),
+                                                   ("8", "5", "3", "2"), ("9", "5", "3", "1"), ("9", "5", "3", "2")])
+    assert main_path(G, method="backward") == backward[0] == ["7", "3", "1"]
+    assert local_main_paths(G, direction="backward", limit=2) == backward[:2]
+    assert local_main_paths(nx.DiGraph()) == []
+    with pytest.raises(ValueError):
+        local_main_paths(G, direction="sideways")
+
+
+def _reference_local_paths(G: nx.DiGraph, forward: bool) -> set[tuple[str, ...]]:
+    """The local search written out plainly over path counts from :func:`_all_paths`."""
+    spc = {edge: 0 for edge in G.edges()}
+    for path in _all_paths(G):
+        for edge in itertools.pairwise(path):
+            spc[edge] += 1
+    if forward:  # knowledge flow: from a cited work to the works citing it
+        moves = {n: [(spc[(u, n)], u) for u in G.predecessors(n)] for n in G}
+        starts = [n for n in G if G.out_degree(n) == 0 and G.in_degree(n)]
+    else:
+        moves = {n: [(spc[(n, v)], v) for v in G.successors(n)] for n in G}
+        starts = [n for n in G if G.in_degree(n) == 0 and G.out_degree(n)]
+    if not starts:
+        return set()
+    top = max(w for n in starts for w, _ in moves[n])
+    found, todo = set(), [[n] for n in starts if any(w == top for w, _ in moves[n])]
+    while todo:
+        path = todo.pop()
+        options = moves[path[-1]]
+        if not options:
+            found.add(tuple(path[::-1] if forward else path))
+            continue
+        best = top if len(path) == 1 else max(w for w, _ in options)
+        todo.extend(path + [m] for w, m in options if w == best)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(G=small_dags())
+def test_local_main_paths_are_the_plain_local_search(G):
+    from citegraph.analysis import local_main_paths
+
+    for direction in ("forward", "backward"):
+        found = local_main_paths(G, direction=direction, limit=None)
+        assert len(found) == len(set(map(tuple, found)))
+        assert set(map(tuple, found)) == _reference_local_paths(G, direction == "forward")
+        assert main_path(G, method=direction) == (found[0] if found else [])
+
+def test_forward_local_main_path_through_a_cycle():
+    from citegraph.analysis import local_main_paths
+
+    G = nx.DiGraph([("new", "a"), ("a", "b"), ("b", "a"), ("b", "old"), ("new2", "old")])
+    for direction in ("forward", "backward"):
+        for path in local_main_paths(G, direction=direction):
+            assert all(G.has_edge(u, v) for u, v in itertools.pairwise(path)), path
+    assert main_path(G, method="forward") == ["new", "a", "b", "old"]
+
+
+def test_key_routes_keep_every_route_tied_with_the_kth():
+    """In the SPC example the second-largest SPC, 3, is shared by G→E, H→E, C→A and C→B: with
+    k = 2 every one of them is a key route, not just the first in id order."""
+    G = spc_example()
+    routes = key_route_main_path(G, k=2)
+    assert sorted(map(tuple, routes)) == [("G", "E", "C", "A"), ("G", "E", "C", "B"), ("H", "E", "C", "A")]
+    assert len(key_route_main_path(G, k=1)) == 1  # E→C alone has SPC 4
+    table = main_path_table(G, k=2)
+    assert table.loc[table["kind"] == "key_route", "route"].nunique() == 3
+
+
 # --- origin ---------------------------------------------------------------------------------
 
 
@@ -360,6 +467,34 @@ def test_rpys_finds_the_peak_year_and_its_most_cited_work():
     assert rpys(nx.DiGraph(), uses_of(nx.DiGraph())).empty
 
 
+def rpys_graph(counts: dict[int, int]) -> nx.DiGraph:
+    """Adopters citing ``counts[year]`` works of each cited year (one citation each)."""
+    G = nx.DiGraph()
+    add_work(G, "A", 2020, abstract=USES)
+    for year, count in counts.items():
+        for i in range(count):
+            add_work(G, f"R{year}-{i}", year, abstract=NONE)
+            G.add_edge("A", f"R{year}-{i}")
+    return G
+
+
+def test_rpys_edges_are_not_padded_with_zeros_and_single_citations_are_no_peaks():
+    """A lone citation at the start (1990), another inside (1993) and the top of a rising end
+    (1999) are no peaks; 1996 stands above a median of its own five years and is one."""
+    counts = {1990: 1, 1993: 1, 1995: 2, 1996: 8, 1997: 4, 1998: 5, 1999: 6}
+    G = rpys_graph(counts)
+    spectrum = rpys(G, uses_of(G)).set_index("year")
+    assert list(spectrum.index) == list(range(1990, 2000))
+    assert spectrum.loc[1999, "median_5y"] == 5  # median of 1997-1999, not of 4, 5, 6, 0, 0
+    assert spectrum.loc[1998, "median_5y"] == 5.5  # median of 1996-1999: 8, 4, 5, 6
+    assert spectrum.loc[1990, "median_5y"] == 0  # median of 1990-1992: 1, 0, 0
+    assert spectrum.loc[1996, ["median_5y", "deviation"]].tolist() == [4, 4]
+    assert list(spectrum.index[spectrum["is_peak"]]) == [1996]
+    assert list(rpys_peaks(spectrum.reset_index())["year"]) == [1996]
+    rising = rpys_graph({year: year - 1999 for year in range(2000, 2011)})
+    assert not rpys(rising, uses_of(rising))["is_peak"].any()  # the last year is not a peak
+
+
 # --- spread ---------------------------------------------------------------------------------
 
 
@@ -389,13 +524,13 @@ def test_spelling_crossover():
     uses = uses_of(G)
     table = spelling_by_year(G, uses).set_index("year")
     assert table.loc[2015, "pretraining"] == 3 and table.loc[2015, "pre-training"] == 2
-    result = spelling_crossover(G, uses)
+    result = spelling_crossover(G, uses, min_works=1)  # every year with any use is judged
     assert result["challenger"] == "pretraining" and result["incumbent"] == "pre-training"
     assert result["overtook"] and result["year"] == 2017 and result["first_year_ahead"] == 2015
     assert result["last_year"] == 2019 and result["challenger_total"] == 11 and result["incumbent_total"] == 7
     forms = spelling_by_year(G, uses, by="form")
     assert {"pre-trained", "pretraining"} <= set(forms.columns)
-    reverse = spelling_crossover(G, uses, challenger="pre-training", incumbent="pretraining")
+    reverse = spelling_crossover(G, uses, challenger="pre-training", incumbent="pretraining", min_works=1)
     assert not reverse["overtook"] and reverse["first_year_ahead"] == 2014
 
 
@@ -436,6 +571,54 @@ def test_mediation_needs_an_earlier_adopter():
     assert by_year.loc[2013, "citing_earlier_adopter"] == 1  # only "late": a placeholder date says nothing
 
 
+def test_spelling_crossover_needs_a_few_works_to_lead():
+    """"First led in 2013" from 1 vs 0 is no lead, nor does a last year of 1 vs 0 undo one:
+    a year counts only when one of the spellings has at least ``min_works`` adopters."""
+    G = nx.DiGraph()
+    counts = {2013: (0, 1), 2014: (3, 1), 2015: (5, 2), 2016: (4, 4), 2017: (3, 5), 2018: (2, 6), 2019: (1, 0)}
+    for year, (hyphen, closed) in counts.items():
+        for i in range(hyphen):
+            add_work(G, f"h{year}{i}", year, abstract="We use pre-trained models.")
+        for i in range(closed):
+            add_work(G, f"c{year}{i}", year, abstract="We use pretraining.")
+    uses = uses_of(G)
+    result = spelling_crossover(G, uses)
+    assert result["min_works"] == 3
+    assert result["first_year_ahead"] == 2017 and result["overtook"] and result["year"] == 2017
+    assert result["last_year"] == 2018 and result["challenger_total"] == 19 and result["incumbent_total"] == 18
+    every = spelling_crossover(G, uses, min_works=1)  # the old reading
+    assert every["first_year_ahead"] == 2013 and not every["overtook"] and every["last_year"] == 2019
+
+
+def test_citation_mediation_says_when_its_ratio_rests_on_too_few_works():
+    """The ratio is kept, with the counts behind it, a 95% interval and ``confident``: False
+    while either group has fewer than ``min_adopters`` adopters (here 2 and 1)."""
+    G = nx.DiGraph()
+    add_work(G, "A", 2010, abstract=USES)
+    add_work(G, "X", 2000, abstract=NONE)
+    for name, year, text, cites in [("B", 2012, USES, "A"), ("C", 2013, USES, "A"), ("N1", 2012, NONE, "A"),
+                                    ("N2", 2012, NONE, "X"), ("N3", 2013, NONE, "X"), ("D", 2013, USES, "X")]:
+        add_work(G, name, year, abstract=text)
+        G.add_edge(name, cites)
+    uses = uses_of(G)
+    small = citation_mediation(G, uses)
+    assert small["ratio"] == pytest.approx(2.0) and small["min_adopters"] == 5 and small["confident"] is False
+    assert small["ratio_low"] < 1 < small["ratio_high"]
+    assert citation_mediation(G, uses, min_adopters=1)["confident"] is True
+    for i in range(40):  # 20 more exposed works (10 adopters) and 20 unexposed (5 adopters)
+        exposed = i < 20
+        add_work(G, f"M{i}", 2014, abstract=USES if (i % 2 == 0 if exposed else i < 25) else NONE)
+        G.add_edge(f"M{i}", "A" if exposed else "X")
+    large = citation_mediation(G, uses_of(G))
+    assert (large["exposed_works"], large["exposed_adopters"]) == (23, 12)
+    assert (large["unexposed_works"], large["unexposed_adopters"]) == (23, 6)
+    assert large["ratio"] == pytest.approx(2.0) and large["confident"] is True
+    # Katz's log interval: exp(ln 2 ± 1.96 · sqrt(1/12 - 1/23 + 1/6 - 1/23))
+    half = 1.96 * math.sqrt(1 / 12 - 1 / 23 + 1 / 6 - 1 / 23)
+    assert large["ratio_low"] == pytest.approx(2 * math.exp(-half), abs=1e-3)
+    assert large["ratio_high"] == pytest.approx(2 * math.exp(half), abs=1e-3)
+
+
 def test_collocations_fields_and_venues():
     G = nx.DiGraph()
     add_work(G, "a", 2010, abstract="unsupervised pre-training helps", field="Computer Science", venue="ICML")
@@ -471,6 +654,38 @@ def test_burst_years_find_the_jump():
             add_work(flat, f"w{year}-{i}", year, abstract=USES if i < 2 else NONE)
     flat_uses = uses_of(flat)
     assert not burst_years(flat, flat_uses)["burst"].any()
+
+
+def test_burst_years_count_against_works_with_known_use():
+    """In 2005-2007 only 20 of the 100 works a year have a checkable abstract, 5 of them using
+    the term; in the other years 5 of 100. Over all works the share is a flat 5% and hides the
+    burst; over works with known use it is 25% against 5%."""
+    G = nx.DiGraph()
+    for year in range(2000, 2010):
+        known = 20 if 2005 <= year <= 2007 else 100
+        for i in range(100):
+            if i < known:
+                add_work(G, f"w{year}-{i}", year, abstract=USES if i < 5 else NONE)
+            else:
+                add_work(G, f"w{year}-{i}", year, title="untitled")  # no abstract: unknown
+    bursts = burst_years(G, uses_of(G))
+    assert [int(y) for y in bursts.loc[bursts["burst"], "year"]] == [2005, 2006, 2007]
+    assert bursts.set_index("year").loc[2005, ["adopters", "works", "known"]].tolist() == [5, 100, 20]
+
+
+def test_a_burst_needs_a_handful_of_adopters():
+    """The demo's "burst" of 2018-19 (5 of 10 and 2 of 4 works) is too few to be one."""
+    G = nx.DiGraph()
+    sizes = {year: (2, 40) for year in range(2010, 2018)} | {2018: (5, 10), 2019: (2, 4)}
+    for year, (used, works) in sizes.items():
+        for i in range(works):
+            add_work(G, f"w{year}-{i}", year, abstract=USES if i < used else NONE)
+    uses = uses_of(G)
+    bursts = burst_years(G, uses)
+    assert not bursts["burst"].any() and burst_intervals(bursts) == []
+    assert bursts.set_index("year").loc[2018, "state"] == 1  # Kleinberg's state, kept for the record
+    loose = burst_years(G, uses, min_adopters=1)
+    assert [(r["start"], r["end"], r["adopters"]) for r in burst_intervals(loose)] == [(2018, 2019, 7)]
 
 
 def test_online_term_counts_with_a_fake_group_by():
@@ -571,6 +786,19 @@ def test_demo_spread_tables_are_consistent(demo):
     assert not result.main_path.empty and not result.rpys.empty
 
 
+def test_demo_small_counts_are_not_findings(demo):
+    """The demo's 20 dated adopters: no burst (Kleinberg alone marks 2018-19, 5 of 10 and 2 of 4
+    works), no RPYS peak on a single citation or at an edge of the spectrum, a mediation ratio
+    flagged as resting on too few works (1 of 36), no spelling lead from 1 vs 0."""
+    G, result, _ = demo
+    assert result.bursts == []
+    years = result.rpys["year"].tolist()
+    peaks = result.rpys[result.rpys["is_peak"]]
+    assert (peaks["cited_refs"] >= 2).all() and not set(peaks["year"]) & {years[0], years[-1]}
+    assert result.mediation["unexposed_adopters"] == 1 and result.mediation["confident"] is False
+    assert result.crossover["first_year_ahead"] != 2013
+
+
 def test_demo_with_the_real_bert_defect(demo_graph):
     """With BERT's real OpenAlex record (no title, citation-line abstract) it is "unknown" yet
     its cited adopters still lead back to the earliest ones."""
@@ -580,3 +808,24 @@ def test_demo_with_the_real_bert_defect(demo_graph):
     result = analyze(G)
     rows = result.chains[result.chains["seed"] == "W2963341956"]
     assert (rows["seed_use"] == "unknown").all() and (rows["kind"] != "none").any()
+
+
+def test_venues_are_counted_under_one_name_each():
+    """Issue 13: CVPR under ~10 spellings, ICML '08/'09, NIPS/NeurIPS."""
+    from citegraph.venues import normalize_venue
+
+    G = nx.DiGraph()
+    spellings = ["2016 IEEE Conference on Computer Vision and Pattern Recognition (CVPR)", "CVPR 2011",
+                 "2005 IEEE Computer Society Conference on Computer Vision and Pattern Recognition (CVPR'05)",
+                 "2014 IEEE Conference on Computer Vision and Pattern Recognition"]
+    for i, venue in enumerate(spellings):
+        add_work(G, f"c{i}", 2010 + i, abstract=USES if i % 2 else NONE, venue=venue)
+    for i, venue in enumerate(["ICML '08", "ICML '09", "NIPS", "NIPS 2011", "Advances in Neural Information Processing Systems"]):
+        add_work(G, f"m{i}", 2010, abstract=USES, venue=venue)
+    venues = adoption_by_venue(G, uses_of(G)).set_index("venue")
+    assert venues.loc["CVPR", ["works", "adopters"]].tolist() == [4, 2]
+    assert venues.loc["ICML", "works"] == 2 and venues.loc["NeurIPS", "works"] == 3
+    assert normalize_venue("BlackboxNLP@EMNLP") == "BlackboxNLP@EMNLP"  # a workshop stays apart
+    assert normalize_venue("Proceedings of the IEEE") == "Proceedings of the IEEE"  # a journal's name
+    assert normalize_venue("Proceedings of the 31st International Conference on Machine Learning") == "ICML"
+    assert normalize_venue(None) is None

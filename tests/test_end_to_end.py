@@ -216,3 +216,25 @@ def test_preprint_and_published_twins_met_in_the_crawl_are_merged(standin_factor
     assert summary["merged_versions"] == {"W40": "W4"}
     assert run_cli(*base, "--no-merge-versions", "--out", str(tmp_path / "apart")).exit_code == 0
     assert "W40" in load_graph(tmp_path / "apart")
+
+
+def test_wrongly_shaped_records_are_flagged_and_never_poison_the_cache(standin_factory, tiny_works, tmp_path) -> None:
+    """Issue 14 item 6 through the whole crawl: exit 0, the works kept and flagged, and the rerun
+    from the cache (offline) gives the same graph instead of crashing again."""
+    works = [dict(w) for w in tiny_works]
+    works[2]["authorships"] = ["Author 3"]                          # W3: authorships as strings
+    works[3]["abstract_inverted_index"] = {"Greedy": ["0"]}         # W4: string positions
+    works[4]["display_name"] = works[4]["title"] = 6               # W6: a numeric title
+    server = standin_factory(works)
+    args = ["crawl", "--seed", "W1", "--depth", "3", "--api-url", server.url, "--cache-dir", str(tmp_path / "c"),
+            "--out", str(tmp_path / "o"), "-q"]
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.output
+    graph = load_graph(tmp_path / "o")
+    assert "malformed_authorships" in graph.nodes["W3"]["warnings"]
+    assert "malformed_abstract" in graph.nodes["W4"]["warnings"] and graph.nodes["W4"]["abstract"] == ""
+    assert "malformed_title" in graph.nodes["W6"]["warnings"] and graph.nodes["W6"]["title"] == ""
+    before = file_bytes(tmp_path / "o")
+    again = run_cli(*args, "--offline")
+    assert again.exit_code == 0, again.output
+    assert file_bytes(tmp_path / "o") == before

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citegraph.errors import InputError
+from citegraph.records import WARNING_TEXT, MalformedRecord
 from helpers import read_jsonl
 from citegraph.records import (
     looks_like_citation_line,
@@ -188,3 +189,41 @@ def test_work_ids_take_ascii_digits_without_leading_zeros() -> None:
     assert try_work_id(12345) is None and try_work_id(None) is None
     assert try_work_id("w42") == "W42" and try_work_id("https://openalex.org/W42") == "W42"
     assert normalize_doi(10.1) is None and normalize_doi("https://doi.org/10.1234/ABC") == "10.1234/abc"
+
+
+GOOD = {"id": "https://openalex.org/W7", "display_name": "A good title", "publication_year": 2020,
+        "publication_date": "2020-05-04", "authorships": [{"author": {"display_name": "Ada Lovelace"}}],
+        "referenced_works": ["https://openalex.org/W1"], "abstract_inverted_index": {"We": [0], "pretrain": [1]},
+        "primary_topic": {"field": {"display_name": "Computer Science"}}, "topics": [{"display_name": "NLP"}]}
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("referenced_works", 42, "malformed_references"),
+    ("referenced_works", [{"id": "W1"}], "malformed_references"),
+    ("abstract_inverted_index", {"We": ["0"], "pretrain": ["1"]}, "malformed_abstract"),  # string positions
+    ("abstract_inverted_index", ["We", "pretrain"], "malformed_abstract"),                # a list
+    ("authorships", ["Ada Lovelace"], "malformed_authorships"),
+    ("display_name", 12345, "malformed_title"),
+    ("publication_date", 20200504, "malformed_date"),
+    ("topics", ["NLP"], "malformed_topics"),
+    ("primary_topic", "Computer Science", "malformed_topics"),
+    ("primary_location", [], "malformed_venue"),
+    ("ids", "W7", "malformed_ids"),
+    ("doi", 10.1234, "malformed_ids"),
+])
+def test_a_wrongly_shaped_field_is_flagged_never_fatal(field: str, value: object, code: str) -> None:
+    """Issue 14 item 6: each of these used to raise (exit 70, and the cached record crashed every rerun)."""
+    work = slim_record({**GOOD, field: value})
+    assert code in work.warnings and code in WARNING_TEXT
+    good = slim_record(GOOD)
+    assert work.id == "W7" and work.year == 2020  # the rest of the record is kept
+    for name in ("title", "authors", "references", "abstract", "field"):
+        if not code.endswith(name[:6]) and field not in ("display_name", "authorships", "referenced_works",
+                                                         "abstract_inverted_index", "topics", "primary_topic"):
+            assert getattr(work, name) == getattr(good, name)
+
+
+@pytest.mark.parametrize("raw", [{"id": 12345}, {"title": "no id"}, "W1", None, {"id": "W0001"}])
+def test_a_record_naming_no_work_is_malformed(raw: object) -> None:
+    with pytest.raises(MalformedRecord):
+        slim_record(raw)  # type: ignore[arg-type]

@@ -410,6 +410,17 @@ def _closed_port() -> str:
         return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
+def _busy_out(ctx: Ctx) -> None:
+    """Hold the graph directory's write lock for the rest of the test, with a short wait."""
+    from contextlib import ExitStack
+
+    from citegraph.outlock import output_lock
+
+    stack = ExitStack()
+    stack.enter_context(output_lock(ctx.graph_dir))
+    ctx.monkeypatch.setattr(ctx, "busy", stack, raising=False)
+
+
 def _empty_dir(ctx: Ctx, name: str = "empty") -> Path:
     (ctx.tmp / name).mkdir(exist_ok=True)
     return ctx.tmp / name
@@ -504,6 +515,9 @@ CASES: list[Case] = [
     Case("empty --term", lambda c: ["analyze", str(c.graph_dir), "--term", ""], 12, "empty --term"),
     Case("bad regex on crawl --analyze", lambda c: c.crawl("--seed", "W2", "--analyze", "--term", "[pre", "--regex"), 12,
          "invalid --term regular expression"),
+    # OutputBusyError (13): another run holds the directory's lock
+    Case("another run writing the same --out", lambda c: ["analyze", str(c.graph_dir), "--no-corpus"], 13,
+         "another citegraph run is writing to", prepare=_busy_out, env={"CITEGRAPH_LOCK_WAIT_S": "0.3"}),
 ]
 
 

@@ -7,7 +7,8 @@ returns an :class:`Analysis` of plain data (DataFrames, dicts, lists, and that
 step is also a function of its own, shaped like networkx's ``f(G, uses, *, options)``:
 
 - ``origin``: :func:`earliest_adopters`, :func:`adoption_chains`
-- ``mainpath``: :func:`spc_weights`, :func:`main_path`, :func:`key_route_main_path`, :func:`main_path_table`
+- ``mainpath``: :func:`spc_weights`, :func:`main_path`, :func:`local_main_paths`,
+  :func:`key_route_main_path`, :func:`main_path_table`
 - ``rpys``: :func:`rpys`, :func:`rpys_peaks`
 - ``spread``: :func:`adoption_by_year`, :func:`spelling_by_year`, :func:`spelling_crossover`,
   :func:`collocations`, :func:`adoption_by_field`, :func:`adoption_by_venue`,
@@ -31,7 +32,7 @@ import pandas as pd
 from ..terms import TermUses, compile_terms, term_uses
 from .coverage import term_coverage, warning_counts
 from .highlights import Highlights, highlights
-from .mainpath import key_route_main_path, main_path, main_path_table, spc_weights
+from .mainpath import key_route_main_path, local_main_paths, main_path, main_path_table, spc_weights
 from .origin import adopters, adoption_chains, earliest_adopters
 from .rpys import rpys, rpys_peaks
 from .spread import (
@@ -59,6 +60,7 @@ __all__ = [
     "adoption_chains",
     "spc_weights",
     "main_path",
+    "local_main_paths",
     "key_route_main_path",
     "main_path_table",
     "rpys",

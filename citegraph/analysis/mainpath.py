@@ -6,6 +6,12 @@ work citing nothing in the graph, that run through it (Hummon & Doreian 1989; Ba
 works down to ``u`` and ``down[v]`` = paths from ``v`` down to the works citing nothing,
 ``SPC(u → v) = up[u] · down[v]``: two passes over a topological order, linear in the edges.
 
+Direction: edges run citing → cited, against the knowledge flow (cited → citing) in which the
+main-path literature draws its networks. Its "sources" are here the works citing nothing in
+the graph (the oldest) and its "sinks" the uncited works (the newest): the forward local search
+(:func:`local_main_paths`) starts at the former and walks towards newer works, the backward one
+starts at the latter. Paths are always listed citing → cited, newest first.
+
 Assumptions: edges run citing → cited. Citation graphs can contain cycles (same-year mutual
 citations, data errors); this condenses strongly connected components first, so a cycle counts
 as one work, edges inside it get SPC 0, and parallel citations between two components share
@@ -42,7 +48,8 @@ import pandas as pd
 
 from .chronology import label, when_key
 
-__all__ = ["MAINPATH_COLUMNS", "key_route_main_path", "main_path", "main_path_table", "spc_weights"]
+__all__ = ["MAINPATH_COLUMNS", "key_route_main_path", "local_main_paths", "main_path", "main_path_table",
+           "spc_weights"]
 
 log = logging.getLogger("citegraph")
 
@@ -498,55 +505,135 @@ def _global_path(flow: _Flow) -> list[int]:
     return _follow(flow.next_down, start)
 
 
-def _local_path(flow: _Flow) -> list[int]:
-    starts = flow.starts()
-    if not starts.size:
+def _tied_steps(flow: _Flow, *, forward: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The local search's moves: from each component, every condensed citation that ties for
+    the largest SPC among those it may take next, as CSR (``ptr``, ``nxt``, ascending within a
+    component), and the components a search starts from, ascending.
+
+    Forward (knowledge flow, old → new): from a component to the components citing it, starting
+    at the works citing nothing. Backward: from a component to the ones it cites, starting at
+    the uncited works. A search starts at every citation that ties for the largest SPC among
+    those leaving its start components (the first step is a move like the others).
+    """
+    here, there = (flow.dst, flow.src) if forward else (flow.src, flow.dst)
+    size = flow.outdegree.size
+    share = flow.share
+    best = np.full(size, -np.inf)
+    np.maximum.at(best, here, share)
+    tied = np.flatnonzero(share == best[here])
+    at = np.zeros(size, dtype=bool)
+    at[flow.outdegree == 0 if forward else flow.indegree == 0] = True
+    start_arcs = tied[at[here[tied]]]
+    if start_arcs.size:  # a start component's moves: only those tying for the largest start SPC
+        top = share[start_arcs].max()
+        tied = tied[~at[here[tied]] | (share[tied] == top)]
+    tied = tied[np.lexsort((there[tied], here[tied]))]
+    ptr = np.zeros(size + 1, dtype=np.intp)
+    np.cumsum(np.bincount(here[tied], minlength=size), out=ptr[1:])
+    starts = _distinct(here[tied][at[here[tied]]])
+    return ptr, there[tied], starts
+
+
+def _local_paths(flow: _Flow, *, forward: bool, limit: int | None) -> list[list[int]]:
+    """Every path of the local search (ties kept), as components listed citing → cited, in
+    the order of the components met (smaller first); at most ``limit``."""
+    if not flow.src.size:
         return []
-    largest = np.zeros(flow.outdegree.size)
-    np.maximum.at(largest, flow.src, flow.share)
-    start = int(starts[np.argmax(largest[starts])])
-    return _follow(_choices(flow.src, flow.dst, flow.share, flow.share, largest), start)
+    ptr, nxt, starts = _tied_steps(flow, forward=forward)
+    paths: list[list[int]] = []
+    stack = [[int(c)] for c in starts[::-1]]
+    while stack and (limit is None or len(paths) < limit):
+        path = stack.pop()
+        lo, hi = ptr[path[-1]], ptr[path[-1] + 1]
+        if lo == hi:
+            paths.append(path[::-1] if forward else path)
+            continue
+        stack.extend(path + [int(c)] for c in nxt[lo:hi][::-1])
+    if stack:
+        log.info("local main path: more than %d tied paths; the first %d kept", limit, limit)
+    return paths
+
+
+def local_main_paths(G: nx.DiGraph, *, direction: str = "forward", limit: int | None = 100) -> list[list[str]]:
+    """The local main path search, with every tie kept: each path listed citing → cited.
+
+    ``forward`` (Hummon & Doreian 1989; Liu & Lu 2012): start at the citation with the largest
+    SPC out of a work citing nothing in the graph (the oldest, in the direction knowledge
+    flows), then repeatedly follow the largest-SPC citation *of* the current work, towards the
+    newer works, until a work nobody in the graph cites. ``backward``: start at the largest SPC
+    into an uncited work and follow the largest-SPC reference back in time until a work citing
+    nothing. Where citations tie for the largest SPC the search follows each of them
+    (CitationNetworks.jl's ``ForwardLocal``/``BackwardLocal`` do the same), so the result is
+    every path of that branching search, smaller components first, at most ``limit`` of them
+    (``None``: all; ties multiply, so the default caps them and the log says when).
+
+    Assumes edges citing → cited; cycles are condensed (module docstring) and a condensed
+    cycle is crossed by its shortest citation path. Empty when the graph has no edges.
+    New (issue 13; ``main_path(method="local")`` was the backward search, one path).
+    """
+    if direction not in ("forward", "backward"):
+        raise ValueError(f"direction must be 'forward' or 'backward', not {direction!r}")
+    flow = _flow(G)
+    return [[flow.names[w] for w in _expand(flow, path)]
+            for path in _local_paths(flow, forward=direction == "forward", limit=limit)]
 
 
 def main_path(G: nx.DiGraph, *, method: str = "global") -> list[str]:
     """The main path, listed citing → cited (from an uncited work down to one citing nothing).
 
     ``global``: the path with the largest total SPC (Liu & Lu 2012), a longest-path DP over the
-    condensation. ``local``: Hummon & Doreian's forward search — start on the uncited work's
-    citation with the largest SPC and keep taking the largest. Works of a condensed cycle are
-    listed together, newest first. Empty when the graph has no edges. Ties go to the work
-    first in the graph's order (with cycles: the smallest id).
+    condensation. ``local`` (the same as ``forward``): Hummon & Doreian's forward local search —
+    start on the largest-SPC citation of a work that cites nothing and keep taking the largest
+    SPC towards newer works. ``backward``: the same search from the uncited works back in time.
+    A local search that meets a tie returns its first path (the smaller component);
+    :func:`local_main_paths` gives them all. Works of a condensed cycle are listed together,
+    along the shortest citation path through it. Empty when the graph has no edges. Ties go to
+    the work first in the graph's order (with cycles: the smallest id).
+
+    Changed (issue 13): ``local`` was the backward search (now ``backward``) although this
+    docstring named the forward one.
     """
-    if method not in ("global", "local"):
-        raise ValueError(f"method must be 'global' or 'local', not {method!r}")
+    if method not in ("global", "local", "forward", "backward"):
+        raise ValueError(f"method must be 'global', 'local', 'forward' or 'backward', not {method!r}")
     flow = _flow(G)
-    path = _global_path(flow) if method == "global" else _local_path(flow)
+    if method == "global":
+        path = _global_path(flow)
+    else:
+        paths = _local_paths(flow, forward=method != "backward", limit=1)
+        path = paths[0] if paths else []
     return [flow.names[w] for w in _expand(flow, path)]
 
 
 def _key_routes(flow: _Flow, k: int) -> list[list[int]]:
-    """The ``k`` condensed citations with the largest SPC (ties: smaller citing, then cited
-    component), each extended up and down by the largest SPC-share sums; duplicates dropped."""
+    """The ``k`` condensed citations with the largest SPC and every one tied with the k-th
+    (order: larger SPC, then smaller citing, then cited component), each extended up and down
+    by the largest SPC-share sums; duplicates dropped."""
     count = min(k, flow.src.size)
     if count <= 0:
         return []
     share = flow.share
     threshold = np.partition(share, share.size - count)[share.size - count]
     tied = np.flatnonzero(share >= threshold)
-    top = tied[np.lexsort((flow.dst[tied], flow.src[tied], -share[tied]))][:count]
+    top = tied[np.lexsort((flow.dst[tied], flow.src[tied], -share[tied]))]
+    if top.size > count:
+        log.info("key routes: %d citations have at least the %d-th largest SPC (ties); all kept", top.size, count)
     routes: list[list[int]] = []
+    seen: set[tuple[int, ...]] = set()
     for a, b in zip(flow.src[top].tolist(), flow.dst[top].tolist()):
         route = _follow(flow.next_up, a)[::-1] + _follow(flow.next_down, b)
-        if route not in routes:
+        if tuple(route) not in seen:
+            seen.add(tuple(route))
             routes.append(route)
     return routes
 
 
 def key_route_main_path(G: nx.DiGraph, *, k: int = 10) -> list[list[str]]:
-    """Key-route main paths (Liu & Lu 2012): the ``k`` citations with the largest SPC, each
-    extended up to an uncited work and down to a work citing nothing by the largest SPC sum.
+    """Key-route main paths (Liu & Lu 2012): the ``k`` citations with the largest SPC — and
+    every citation tied with the k-th, so there may be more than ``k`` — each extended up to an
+    uncited work and down to a work citing nothing by the largest SPC sum.
 
     One path per key route (duplicates dropped), each listed citing → cited.
+    Changed (issue 13): citations tied with the k-th were cut (by id order); they are all kept.
     """
     flow = _flow(G)
     return [[flow.names[w] for w in _expand(flow, route)] for route in _key_routes(flow, k)]
@@ -572,7 +659,8 @@ def _edge_rows(G: nx.DiGraph, flow: _Flow, kind: str, route: int, path: Sequence
 
 def main_path_table(G: nx.DiGraph, *, k: int = 10) -> pd.DataFrame:
     """The global main path (``kind`` ``global``, route 0) and the key-route main paths
-    (``kind`` ``key_route``, routes 1..) as one row per citation, computed from one SPC pass."""
+    (``kind`` ``key_route``, routes 1..; more than ``k`` when SPCs tie with the k-th, see
+    :func:`key_route_main_path`) as one row per citation, computed from one SPC pass."""
     flow = _flow(G)
     rows = _edge_rows(G, flow, "global", 0, _global_path(flow))
     for number, route in enumerate(_key_routes(flow, k), start=1):

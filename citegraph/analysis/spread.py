@@ -18,6 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from ..terms import UNKNOWN_USE, TermUses, spelling_labels
+from ..venues import normalize_venue
 from .chronology import is_earlier, label, when_key
 
 __all__ = [
@@ -114,28 +115,36 @@ def _default_pair(name: str, table: pd.DataFrame) -> tuple[str | None, str | Non
 
 def spelling_crossover(
     G: nx.DiGraph, uses: TermUses, *, term: str | None = None, challenger: str | None = None,
-    incumbent: str | None = None,
+    incumbent: str | None = None, min_works: int = 3,
 ) -> dict[str, Any]:
     """Whether ``challenger`` (default the closed spelling, ``pretraining``) overtook
     ``incumbent`` (default the hyphenated one, ``pre-training``), and when.
 
-    ``year`` is the first year from which the challenger's yearly adopter count exceeds the
-    incumbent's in every later year where either is used (years where neither is used are
-    skipped); ``None`` if that never happens. ``first_year_ahead`` is the first year it led at
-    all. For a one-word term or a regex the two most used spellings are compared, the one used
-    first being the incumbent.
+    Only years where at least one of the two has ``min_works`` adopters or more are judged
+    (default 3): a year of 1 vs 0 says nothing either way, so it neither starts a lead nor ends
+    one. ``year`` is the first year from which the challenger's yearly adopter count exceeds the
+    incumbent's in every later judged year; ``None`` if that never happens.
+    ``first_year_ahead`` is the first judged year it led at all (so a lead needs at least
+    ``min_works`` works); ``last_year`` the last judged year. ``min_works`` is returned too, so
+    a reader can say "in years with at least N works". For a one-word term or a regex the two
+    most used spellings are compared, the one used first being the incumbent.
+
+    Changed (issue 13): ``min_works`` (before, every year with any use was judged, as
+    ``min_works=1`` still does, and a lead of 1 vs 0 counted).
     """
     table = spelling_by_year(G, uses, term=term)
     if challenger is None or incumbent is None:
         default_challenger, default_incumbent = _default_pair(term or uses.primary, table)
         challenger, incumbent = challenger or default_challenger, incumbent or default_incumbent
     result: dict[str, Any] = {"challenger": challenger, "incumbent": incumbent, "overtook": False, "year": None,
-                              "first_year_ahead": None, "last_year": None, "challenger_total": 0, "incumbent_total": 0}
+                              "first_year_ahead": None, "last_year": None, "challenger_total": 0, "incumbent_total": 0,
+                              "min_works": min_works}
     if challenger is None or incumbent is None:
         return result
     a = table[challenger] if challenger in table.columns else pd.Series(0, index=table.index)
     b = table[incumbent] if incumbent in table.columns else pd.Series(0, index=table.index)
-    years = [(int(y), int(x), int(z)) for y, x, z in zip(table["year"], a, b) if x or z]
+    floor = max(1, min_works)
+    years = [(int(y), int(x), int(z)) for y, x, z in zip(table["year"], a, b) if max(x, z) >= floor]
     result["challenger_total"], result["incumbent_total"] = int(a.sum()), int(b.sum())
     if not years:
         return result
@@ -178,15 +187,19 @@ def collocations(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, min_
     return pd.DataFrame(rows, columns=columns).astype({"first_year": "Int64"})
 
 
-def adoption_by_attribute(G: nx.DiGraph, uses: TermUses, attr: str, *, term: str | None = None) -> pd.DataFrame:
+def adoption_by_attribute(G: nx.DiGraph, uses: TermUses, attr: str, *, term: str | None = None,
+                          normalize: Callable[[Any], Any] | None = None) -> pd.DataFrame:
     """Per value of a node attribute (``field``, ``venue``; a list attribute such as ``topics``
     counts each entry): ``works``, ``known``, ``adopters``, ``share``, ``first_year`` and
-    ``first_id`` of adoption. Works where the attribute is missing are left out."""
+    ``first_id`` of adoption. Works where the attribute is missing are left out. ``normalize``
+    maps each value first (venues: one name per venue)."""
     stats: dict[str, dict[str, Any]] = {}
     of_term = uses.of(term)
     for node, attrs in G.nodes(data=True):
         raw = attrs.get(attr)
         values = raw if isinstance(raw, (list, tuple)) else [raw]
+        if normalize is not None:
+            values = [normalize(value) for value in values]
         use = of_term.get(node, UNKNOWN_USE).use
         for value in values:
             if value in (None, ""):
@@ -215,8 +228,9 @@ def adoption_by_field(G: nx.DiGraph, uses: TermUses, *, term: str | None = None)
 
 
 def adoption_by_venue(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> pd.DataFrame:
-    """:func:`adoption_by_attribute` over the ``venue`` (primary location's source)."""
-    return adoption_by_attribute(G, uses, "venue", term=term)
+    """:func:`adoption_by_attribute` over the ``venue`` (primary location's source), one name per
+    venue (:func:`citegraph.venues.normalize_venue`: CVPR under all its spellings is CVPR)."""
+    return adoption_by_attribute(G, uses, "venue", term=term, normalize=normalize_venue)
 
 
 # --- citation-mediated adoption -------------------------------------------------------------
@@ -243,7 +257,18 @@ def _cites_earlier_adopter(G: nx.DiGraph, node: str, attrs: Mapping[str, Any], a
     return any(v in adopter_set and is_earlier(G.nodes[v], attrs) for v in G.successors(node))
 
 
-def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> dict[str, Any]:
+def _ratio_interval(a: int, n1: int, c: int, n2: int, z: float = 1.96) -> tuple[float | None, float | None]:
+    """95% interval of the risk ratio (a/n1)/(c/n2) by Katz's log method; ``None`` without an
+    adopter in either group."""
+    if not (a and c and n1 and n2):
+        return None, None
+    log_ratio = math.log((a / n1) / (c / n2))
+    half = z * math.sqrt(max(0.0, 1 / a - 1 / n1 + 1 / c - 1 / n2))
+    return round(math.exp(log_ratio - half), 3), round(math.exp(log_ratio + half), 3)
+
+
+def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None,
+                       min_adopters: int = 5) -> dict[str, Any]:
     """Did the term travel along citations?
 
     ``by_year`` (DataFrame): per year, ``new_adopters`` (dated adopters), ``with_references``
@@ -257,6 +282,15 @@ def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None
     P(uses term | cites none); ``None`` when either group is empty or the second is 0. A ratio
     well above 1 says users of the term cite earlier users far more often than others do —
     consistent with citation-mediated spread, not proof of it (topic drives both).
+
+    A ratio carries its n: the four counts above, ``ratio_low``/``ratio_high`` (its 95%
+    interval, Katz's log method; ``None`` with no adopter in a group) and ``confident``, True
+    only when both groups hold at least ``min_adopters`` adopters (default 5, the usual floor
+    for a count in a 2×2 table). When it is False the ratio is "too few to tell": 1 adopter
+    among 36 unexposed works gives a ratio of 12.7 whose interval runs from 1.7 to 97.
+
+    Changed (issue 13): ``ratio_low``, ``ratio_high``, ``confident`` and ``min_adopters`` (echoed in
+    the result) are new; every other value is as before.
     """
     adopter_set = uses.adopters(term)
     of_term = uses.of(term)
@@ -289,6 +323,9 @@ def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None
     p_exposed = groups["exposed_adopters"] / groups["exposed_works"] if groups["exposed_works"] else None
     p_unexposed = groups["unexposed_adopters"] / groups["unexposed_works"] if groups["unexposed_works"] else None
     ratio = p_exposed / p_unexposed if p_exposed is not None and p_unexposed else None
+    low, high = _ratio_interval(groups["exposed_adopters"], groups["exposed_works"], groups["unexposed_adopters"],
+                                groups["unexposed_works"])
+    confident = ratio is not None and min(groups["exposed_adopters"], groups["unexposed_adopters"]) >= min_adopters
     return {
         "by_year": pd.DataFrame(rows, columns=["year", "new_adopters", "with_references", "citing_earlier_adopter",
                                                "mediated_share"]),
@@ -299,6 +336,7 @@ def citation_mediation(G: nx.DiGraph, uses: TermUses, *, term: str | None = None
         "p_exposed": round(p_exposed, 4) if p_exposed is not None else None,
         "p_unexposed": round(p_unexposed, 4) if p_unexposed is not None else None,
         "ratio": round(ratio, 3) if ratio is not None else None,
+        "ratio_low": low, "ratio_high": high, "min_adopters": min_adopters, "confident": confident,
     }
 
 
@@ -311,19 +349,32 @@ def _binomial_cost(r: int, d: int, p: float) -> float:
 
 
 def burst_years(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, s: float = 2.0,
-                gamma: float = 1.0) -> pd.DataFrame:
-    """Kleinberg's (2002) two-state burst detection on yearly adopters out of all dated works.
+                gamma: float = 1.0, min_adopters: int = 10) -> pd.DataFrame:
+    """Kleinberg's (2002) two-state burst detection on yearly adopters out of the dated works
+    whose term use is known.
 
-    State 0 emits adopters at the overall rate ``p0 = adopters / works``, state 1 at ``s·p0``
+    State 0 emits adopters at the overall rate ``p0 = adopters / known``, state 1 at ``s·p0``
     (capped below 1); entering state 1 costs ``gamma·ln(years)``, leaving it is free; the
-    cheapest state sequence (Viterbi) marks the burst years. ``burst_weight`` is the cost
-    saved by state 1 in a burst year. Every year from the first to the last dated work.
+    cheapest state sequence (Viterbi) is ``state``. The denominator is ``known`` (works whose
+    use could be checked), not ``works``: a year where few abstracts are available would
+    otherwise look as if few works used the term, and uneven coverage could hide a burst.
+
+    ``burst`` marks the years of state 1 in a run of consecutive state-1 years that holds at
+    least ``min_adopters`` adopters (default 10): fewer than that are counts, not a finding (on
+    the demo Kleinberg's state 1 covers 2018-19, from 5 of 10 and 2 of 4 works). ``min_adopters=1``
+    keeps every run. ``burst_weight`` is the cost saved by state 1 in a burst year (0 elsewhere).
+    Every year from the first to the last dated work; columns ``year, adopters, works, known,
+    state, burst, burst_weight``.
+
+    Changed (issue 13): the denominator was every dated work; ``known`` and ``min_adopters`` are
+    new, and ``state`` stays Kleinberg's even where a run is too small to be a ``burst``.
     """
+    columns = ["year", "adopters", "works", "known", "state", "burst", "burst_weight"]
     table = adoption_by_year(G, uses, term=term)
     if table.empty:
-        return pd.DataFrame(columns=["year", "adopters", "works", "state", "burst", "burst_weight"])
+        return pd.DataFrame(columns=columns)
     r = [int(x) for x in table["adopters"]]
-    d = [int(x) for x in table["works"]]
+    d = [int(x) for x in table["known"]]
     total_r, total_d = sum(r), sum(d)
     states = [0] * len(r)
     weights = [0.0] * len(r)
@@ -335,10 +386,28 @@ def burst_years(G: nx.DiGraph, uses: TermUses, *, term: str | None = None, s: fl
             tau = gamma * math.log(len(r)) if len(r) > 1 else 0.0
             states = _viterbi(cost, tau)
             weights = [round(cost[0][t] - cost[1][t], 4) if states[t] else 0.0 for t in range(len(r))]
+    burst = _large_runs(states, r, min_adopters)
     return pd.DataFrame({
-        "year": table["year"], "adopters": r, "works": d, "state": states, "burst": [bool(x) for x in states],
-        "burst_weight": weights,
-    })
+        "year": table["year"], "adopters": r, "works": [int(x) for x in table["works"]], "known": d,
+        "state": states, "burst": burst, "burst_weight": [w if b else 0.0 for w, b in zip(weights, burst)],
+    }, columns=columns)
+
+
+def _large_runs(states: Sequence[int], adopters: Sequence[int], min_adopters: int) -> list[bool]:
+    """Per year: in a run of consecutive state-1 years whose adopters sum to ``min_adopters``."""
+    marks = [False] * len(states)
+    t = 0
+    while t < len(states):
+        if not states[t]:
+            t += 1
+            continue
+        end = t
+        while end < len(states) and states[end]:
+            end += 1
+        if sum(adopters[t:end]) >= min_adopters:
+            marks[t:end] = [True] * (end - t)
+        t = end
+    return marks
 
 
 def _viterbi(cost: list[list[float]], tau: float) -> list[int]:

@@ -136,7 +136,8 @@ def _timeline_sentence(t: pd.DataFrame, used: pd.DataFrame) -> str:
 
 def _burst_sentence(analysis: Analysis) -> str:
     if not analysis.bursts:
-        return "**Bursts.** Kleinberg burst detection finds no burst year (`timeline.csv` column burst)."
+        return ("**Bursts.** Kleinberg burst detection (over works with known term use) finds no burst of at least "
+                "10 adopters (`timeline.csv` column burst).")
     runs = ", ".join(f"{b['start']}–{b['end']}" if b["end"] != b["start"] else str(b["start"]) for b in analysis.bursts)
     return f"**Bursts.** Kleinberg burst detection marks {runs} as burst years (`bursts.csv`, `timeline.csv` column burst)."
 
@@ -154,7 +155,8 @@ def _spelling_sentences(analysis: Analysis) -> list[str]:
         verdict = (f"“{c['challenger']}” has not overtaken “{c['incumbent']}” for good: it first led in "
                    f"{c['first_year_ahead']} but fell back")
     else:
-        verdict = f"“{c['challenger']}” never led “{c['incumbent']}” in any year"
+        verdict = (f"“{c['challenger']}” never led “{c['incumbent']}” in a year with at least "
+                   f"{c.get('min_works', 1)} works using either")
     return [f"**Spelling.** {verdict} ({totals}; `spellings.csv`, `crossover.csv`)."]
 
 
@@ -166,8 +168,10 @@ def _mediation_sentence(analysis: Analysis) -> str:
             f"adopters whose references the graph holds cite an earlier adopter (`mediation.csv`; per year in "
             f"`timeline.csv`). Works citing an earlier adopter use the term in "
             f"{m['exposed_adopters']} of {m['exposed_works']} cases ({percent(m['p_exposed'])}), works citing none in "
-            f"{m['unexposed_adopters']} of {m['unexposed_works']} ({percent(m['p_unexposed'])}): a ratio of "
-            f"{m['ratio']} (`mediation.csv`).")
+            f"{m['unexposed_adopters']} of {m['unexposed_works']} ({percent(m['p_unexposed'])})"
+            + (f": a ratio of {m['ratio']} (95% interval {m['ratio_low']}–{m['ratio_high']}) (`mediation.csv`)."
+               if m.get("confident") else
+               ": too few adopters in one of the groups to tell whether the difference is real (`mediation.csv`)."))
 
 
 def _collocation_sentences(analysis: Analysis) -> list[str]:
@@ -400,7 +404,10 @@ def report_summary(analysis: Analysis) -> str:
         lines.append(f"spelling: “{c['challenger']}” {state} “{c['incumbent']}” "
                      f"({c['challenger_total']} vs {c['incumbent_total']})")
     m = analysis.mediation
-    if m.get("ratio") is not None:
+    if m.get("ratio") is not None and m.get("confident"):
         lines.append(f"citing an earlier adopter: P(use) {percent(m['p_exposed'])} vs {percent(m['p_unexposed'])} "
-                     f"without (ratio {m['ratio']})")
+                     f"without (ratio {m['ratio']}, 95% interval {m['ratio_low']}–{m['ratio_high']})")
+    elif m.get("exposed_works") and m.get("unexposed_works"):
+        lines.append(f"citing an earlier adopter: {m['exposed_adopters']} of {m['exposed_works']} use it vs "
+                     f"{m['unexposed_adopters']} of {m['unexposed_works']} without (too few to tell)")
     return "\n".join(lines)
