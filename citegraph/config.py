@@ -5,8 +5,11 @@ No module keeps mutable configuration: a test builds the ``Settings`` it needs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .errors import InputError
 
 __all__ = ["Settings", "DEFAULT_API_URL", "WORK_FIELDS"]
 
@@ -45,6 +48,15 @@ class Settings:
     stops instead of sleeping for hours. ``cache_namespace``, when set, replaces ``api_url``
     in cache keys: the demo stand-in listens on a new port each run, yet its responses
     should be found again.
+
+    ``timeout`` bounds each socket read; ``deadline`` bounds a whole request (connect,
+    headers, body, redirects), so a server trickling a byte a second cannot hold a crawl.
+    ``max_body_bytes`` bounds an answer's size after decompression: a gzip bomb is refused
+    while it inflates, before it fills memory or the cache.
+
+    Values that would silently switch a limit off (``nan``, infinities, zero or negative
+    rates) and a ``mailto`` that cannot travel in an HTTP header are refused here, with an
+    :class:`~citegraph.errors.InputError`, so every caller gets the same checks.
     """
 
     api_url: str = DEFAULT_API_URL
@@ -60,7 +72,20 @@ class Settings:
     backoff_max: float = 8.0
     max_retry_after: float = 60.0
     timeout: float = 30.0
+    deadline: float = 60.0
+    max_body_bytes: int = 128 * 2**20
     cache_namespace: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.rate_limit is not None:
+            _check_positive("--rate-limit", self.rate_limit, "requests per second")
+        for name, value in (("timeout", self.timeout), ("deadline", self.deadline),
+                            ("max_retry_after", self.max_retry_after), ("backoff_max", self.backoff_max)):
+            _check_positive(name, value, "seconds")
+        if not isinstance(self.max_body_bytes, int) or self.max_body_bytes <= 0:
+            raise InputError(f"max_body_bytes must be a positive number of bytes, not {self.max_body_bytes!r}")
+        if self.mailto is not None:
+            _check_header_text("--mailto", self.mailto)
 
     @property
     def requests_per_second(self) -> float:
@@ -71,3 +96,17 @@ class Settings:
     def with_(self, **changes: object) -> "Settings":
         """A copy with some fields changed (tests and the CLI use this)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _check_positive(name: str, value: object, unit: str) -> None:
+    """A finite number above zero: ``nan`` passes every ``<``/``>`` range check, so ask directly."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
+    if not ok:
+        raise InputError(f"{name} must be a finite number of {unit} above 0, not {value!r}")
+
+
+def _check_header_text(name: str, value: str) -> None:
+    """Printable ASCII only: the value travels in the User-Agent header, where a non-ASCII
+    character cannot be encoded and a CR or LF would end the header."""
+    if not value.isascii() or not value.isprintable():
+        raise InputError(f"{name} {value!r} must be printable ASCII (an e-mail address such as me@example.org)")

@@ -307,6 +307,8 @@ def test_429_with_a_short_retry_after_is_retried(standin_factory, synthetic, mak
 
 
 def test_budget_exhausted_stops_at_once_and_keeps_what_was_fetched(standin_factory, synthetic, make_settings) -> None:
+    """$0.0002 pays two batches; X-RateLimit-Remaining-USD then says $0, so the third is not
+    even sent (no 429 to provoke), and everything paid for stays cached."""
     server = standin_factory(synthetic, faults=FaultConfig(daily_budget_usd=0.0002))
     settings = make_settings(server.start(), workers=1, max_retry_after=0.5)
     ids = [f"W{i}" for i in range(1, 251)]
@@ -315,9 +317,11 @@ def test_budget_exhausted_stops_at_once_and_keeps_what_was_fetched(standin_facto
         with pytest.raises(BudgetExhaustedError) as caught:
             client.get_works(ids)
         assert time.monotonic() - started < 2
-        assert client.stats.rate_limited == 1
+        assert client.stats.rate_limited == 0 and client.stats.requests == 2
+    assert server.log.count(status=429) == 0 and server.log.count() == 2
     message = str(caught.value)
     assert message.startswith("OpenAlex daily budget spent; resets in ") and "h " in message
+    assert "$0.0000 left, the next request costs $0.0001" in message
     assert "(midnight UTC)" in message and "rerun then to resume" in message and "--api-key" in message
     assert caught.value.retry_after and caught.value.retry_after > 0.5
     assert caught.value.exit_code == 5

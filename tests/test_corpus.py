@@ -330,14 +330,18 @@ def test_a_failed_query_stops_the_view_without_sending_the_rest() -> None:
 def test_crawl_and_analyze_report_the_corpus_answer_and_the_crawl_answer_each_with_its_scope(
         corpus_server: Any, tmp_path: Path) -> None:
     """Issue 12: the corpus view finds the 1952 psychology use while the crawl's earliest stays
-    where the seeds' ancestry puts it (2009); the report's first screen says both, each scoped."""
+    where the seeds' ancestry puts it; the report's first screen says both, each scoped.
+
+    The seeds' ancestry includes BERT's xpac references: id batches send ``include_xpac=true``
+    (issue 12, item 4), so the 1948 xpac dataset record is in the crawl and is its earliest,
+    while the corpus view (core works) never counts it."""
     from citegraph.pipeline import AnalysisOptions, CrawlJob, Source, run_job
 
     job = CrawlJob(source=Source(settings(corpus_server.url, tmp_path)), seeds=("bert", "gpt1", "ulmfit"),
                    out_dir=tmp_path / "out", analyze=True, analysis=AnalysisOptions(terms=("pre-training",)))
     done = run_job(job)
     crawl_first = done.analysis.analysis.earliest.iloc[0]
-    assert crawl_first["id"] == "W9794682667" and crawl_first["year"] == 2009  # Krizhevsky 2009, in the crawl
+    assert crawl_first["id"] == XPAC_EARLY and crawl_first["year"] == 1948  # a reference of BERT, resolved via xpac
     assert not set(PSYCH_IDS) & set(done.crawl.graph)  # no crawl from the seeds reaches the cluster
     headline = done.analysis.corpus.headline("pre-training")
     assert headline.first_use.id == FIRST_USE and headline.first_use.year == 1952
@@ -347,7 +351,7 @@ def test_crawl_and_analyze_report_the_corpus_answer_and_the_crawl_answer_each_wi
     assert corpus_line.startswith(f"- **In the corpus at {corpus_server.url}") and "1952" in corpus_line
     assert FIRST_USE in corpus_line and "Psychology" in corpus_line
     assert crawl_line.startswith("- **In the crawl** — the ") and "references-only crawl" in crawl_line
-    assert "Krizhevsky 2009 (W9794682667)" in crawl_line and "1952" not in crawl_line
+    assert f"({XPAC_EARLY})" in crawl_line and "1952" not in crawl_line
     assert "fields where that sense dominates: Psychology (7)" in md  # "before training": 6 uses + the 1950 false hit
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert '<span id="work-W9794682667">W9794682667</span>' in page  # a synthetic demo id: an anchor, no link

@@ -1,14 +1,18 @@
 """The disk cache: every response as it arrives, keyed by its canonical URL.
 
-Opening it (creating it, or refusing a directory that is someone else's, unwritable, locked
-or corrupt, in one line that says what to do), reading and writing one entry, and the
-``cache info`` / ``cache clear`` commands' ``cache_info`` and ``clear_cache``.
+Opening it (creating it, or refusing a directory or a ``cache.db`` that is someone else's,
+unwritable, locked or corrupt, in one line that says what to do), reading and writing entries
+(:class:`ResponseCache`), and the ``cache info`` / ``cache clear`` commands' ``cache_info``
+and ``clear_cache``.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,8 @@ log = logging.getLogger("citegraph")
 _HARMLESS_FILES = {"README", "README.md", "README.txt"}
 
 _PROBE_KEY = "citegraph:writable"
+# What diskcache creates in cache.db, and nothing else.
+_DISKCACHE_TABLES = {"Settings", "Cache"}
 
 
 def _open_cache(directory: Path) -> "diskcache.Cache":
@@ -37,7 +43,9 @@ def _open_cache(directory: Path) -> "diskcache.Cache":
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CacheError(f"cannot create cache directory {where}: {exc.strerror or exc}; choose another --cache-dir") from None
-    if not (directory / "cache.db").exists():
+    if (directory / "cache.db").exists():
+        _refuse_foreign_database(directory / "cache.db")
+    else:
         # cache.db* may appear meanwhile: another crawl creating the same cache at the same time.
         strangers = sorted(
             p.name
@@ -60,6 +68,43 @@ def _open_cache(directory: Path) -> "diskcache.Cache":
         cache.close()
         raise _cache_error(where, exc) from None
     return cache
+
+
+def _refuse_foreign_database(path: Path) -> None:
+    """:class:`CacheError` unless ``path`` is a cache.db citegraph wrote (or an empty one).
+
+    Runs on every open, before diskcache would add its tables to someone else's SQLite
+    database. Ours holds exactly diskcache's tables and, once anything is cached, the probe
+    key written on every open; a database with no tables yet is one being created by a crawl
+    starting right now. The file is read as ``immutable`` (no lock, no -wal/-shm files left
+    in a stranger's directory); if that read fails (a checkpoint half-way), read-only again.
+    """
+    where = str(path.parent)
+    try:
+        found = _foreign_schema(path, "immutable=1")
+    except sqlite3.DatabaseError:
+        try:
+            found = _foreign_schema(path, "mode=ro")
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise _cache_error(where, exc) from None
+    except OSError as exc:
+        raise _cache_error(where, exc) from None
+    if found:
+        raise CacheError(f"{path} is not a citegraph cache ({found}); it was left untouched: "
+                         "move it aside or choose another --cache-dir")
+
+
+def _foreign_schema(path: Path, how: str) -> str:
+    """What makes the database at ``path`` someone else's, or ``""`` when it is ours or empty."""
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{how}", uri=True, timeout=60)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            return ""
+        if tables != _DISKCACHE_TABLES:
+            return "tables " + ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+        has_rows = db.execute("SELECT EXISTS (SELECT 1 FROM Cache)").fetchone()[0]
+        has_probe = db.execute("SELECT EXISTS (SELECT 1 FROM Cache WHERE key = ?)", (_PROBE_KEY,)).fetchone()[0]
+        return "a diskcache citegraph did not write" if has_rows and not has_probe else ""
 
 
 def _cache_error(where: str, exc: BaseException) -> CacheError:
@@ -115,16 +160,33 @@ def clear_cache(cache_dir: Path) -> int:
         cache.close()
 
 
-class _CacheEntries:
-    """Cache entries: a part of :class:`~citegraph.client.OpenAlexClient`, using its ``settings``,
-    ``_cache``, ``_fresh`` (keys refetched this session, with ``_fresh_lock``), ``_stats`` (with
-    ``_stats_lock``) and ``_notify``."""
+class ResponseCache:
+    """The disk cache as one client session sees it: entries keyed by canonical URL.
 
-    def _cache_read(self, url: str) -> dict | None:
+    With ``refresh``, an entry counts as missing until this session has written it again,
+    so every answer is refetched once and then served from the cache.
+    """
+
+    def __init__(self, directory: Path, *, refresh: bool = False) -> None:
+        self.directory = Path(directory)
+        self._store = _open_cache(self.directory)
+        self._refresh = refresh
+        self._fresh: set[str] = set()  # keys written in this session
+        self._fresh_lock = threading.Lock()
+
+    def lookup(self, url: str) -> dict | None:
+        """The entry for ``url``, unless ``refresh`` still wants it refetched."""
+        if self._refresh:
+            with self._fresh_lock:
+                if url not in self._fresh:
+                    return None
+        return self.read(url)
+
+    def read(self, url: str) -> dict | None:
         try:
-            entry = self._cache.get(url, default=None, retry=True)
+            entry = self._store.get(url, default=None, retry=True)
         except (sqlite3.DatabaseError, diskcache.Timeout, OSError) as exc:
-            raise CacheError(f"cannot read the cache at {self.settings.cache_dir}: {_one_line(str(exc), 120)}") from None
+            raise CacheError(f"cannot read the cache at {self.directory}: {_one_line(str(exc), 120)}") from None
         except Exception as exc:  # an entry that will not unpickle: refetch it
             log.warning("unreadable cache entry for %s (%s); refetching", url, type(exc).__name__)
             return None
@@ -132,31 +194,33 @@ class _CacheEntries:
             return None
         return entry
 
-    def _cache_write(self, url: str, status: int, body: Any) -> dict:
+    def write(self, url: str, status: int, body: Any) -> dict:
+        """Store one answer with its fetch time; returns the entry as stored."""
         entry = {
             "status": status,
             "body": body,
             "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "url": url,
         }
-        try:
-            self._cache.set(url, entry, retry=True)
-        except (sqlite3.DatabaseError, diskcache.Timeout, OSError) as exc:
-            raise CacheError(f"cannot write the cache at {self.settings.cache_dir}: {_one_line(str(exc), 120)}") from None
-        if self.settings.refresh:
+        with self._writing():
+            self._store.set(url, entry, retry=True)
+        if self._refresh:
             with self._fresh_lock:
                 self._fresh.add(url)
         return entry
 
-    def _cached(self, url: str, *, kind: str) -> dict | None:
-        """The cached entry for ``url`` (counting a hit), unless ``refresh`` wants it refetched."""
-        if self.settings.refresh and not self.settings.offline:
-            with self._fresh_lock:
-                if url not in self._fresh:
-                    return None
-        entry = self._cache_read(url)
-        if entry is not None:
-            with self._stats_lock:
-                self._stats.cache_hits += 1
-            self._notify(url, kind, entry["status"], from_cache=True)
-        return entry
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes inside commit together: one answer (a whole batch), one transaction."""
+        with self._writing(), self._store.transact(retry=True):
+            yield
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except (sqlite3.DatabaseError, diskcache.Timeout, OSError) as exc:
+            raise CacheError(f"cannot write the cache at {self.directory}: {_one_line(str(exc), 120)}") from None
+
+    def close(self) -> None:
+        self._store.close()

@@ -1,74 +1,40 @@
-"""The OpenAlex client itself: settings, HTTP session and the public API, plus what it reports.
+"""The OpenAlex client: the parts of this package composed, and the API a caller sees.
 
-:class:`OpenAlexClient` is put together from the parts in this package (URLs, cache entries,
-fetching, responses); this module holds what a caller sees: ``get_work``, ``get_works``,
-``iter_works``, ``list_page``, ``group_by``, ``stats`` and ``close``.
+:class:`OpenAlexClient` owns one of each part and passes them to each other: the
+:class:`~.urls.ApiUrls`, a :class:`~.transport.Transport`, a :class:`~.cache.ResponseCache`,
+a :class:`~.stats.Stats`, the rate limiter, the :class:`~.budget.DailyBudget` and the
+:class:`~.fetch.Fetcher` that uses them. Here are the public calls (``get_work``, ``get_works``,
+``iter_works``, ``list_page``, ``group_by``, ``stats``, ``close``) and the cache policy: what is
+looked up, what is stored, and under which key.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-import random
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import requests
 
 from ..config import WORK_FIELDS, Settings
 from ..errors import OfflineMissError
 from ..records import try_work_id, work_id
-from .cache import _CacheEntries, _open_cache
-from .fetch import BATCH_SIZE, _Fetching, _WorkerPool
+from .budget import DailyBudget
+from .cache import ResponseCache
+from .fetch import Call, Fetcher
+from .pool import WorkerPool
 from .ratelimit import _RateLimiter
-from .responses import _Responses
 from .scrub import _install_log_scrubber
-from .urls import _Urls
+from .stats import ClientStats, Stats
+from .transport import Transport
+from .urls import ApiBase, ApiUrls, call_kind, list_params, record_id, select_fields, work_ref
 
 log = logging.getLogger("citegraph")
 
-
-@dataclass
-class ClientStats:
-    """What the client has done so far (a snapshot; ``OpenAlexClient.stats`` returns a copy).
-
-    ``requests`` counts HTTP requests sent over the wire, retries included; ``by_kind`` splits
-    them into ``singleton``, ``list``, ``search`` and ``group_by``. ``faults`` counts failed
-    attempts by cause: ``5xx``, ``connection``, ``truncated``, ``malformed``.
-    """
-
-    requests: int = 0
-    cache_hits: int = 0
-    retries: int = 0
-    cost_usd: float = 0.0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    rate_limited: int = 0
-    faults: dict[str, int] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain data for summaries and progress lines."""
-        return {
-            "requests": self.requests,
-            "cache_hits": self.cache_hits,
-            "retries": self.retries,
-            "cost_usd": self.cost_usd,
-            "by_kind": dict(self.by_kind),
-            "rate_limited": self.rate_limited,
-            "faults": dict(self.faults),
-        }
-
-    def copy(self) -> "ClientStats":
-        return ClientStats(
-            self.requests,
-            self.cache_hits,
-            self.retries,
-            self.cost_usd,
-            dict(self.by_kind),
-            self.rate_limited,
-            dict(self.faults),
-        )
+#: Most values OpenAlex accepts in one OR filter (``openalex:W1|W2|...``).
+BATCH_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -92,7 +58,12 @@ def _numeric(short_id: str) -> int:
     return int(short_id[1:])
 
 
-class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
+def _user_agent(mailto: str | None) -> str:
+    agent = f"citegraph/{_version()}"
+    return agent + (f" (mailto:{mailto})" if mailto else "")
+
+
+class OpenAlexClient:
     """A careful OpenAlex client: cached, rate-limited, retrying, cost-counting.
 
     ``on_request`` (optional) is called with a :class:`RequestEvent` after every answered call,
@@ -102,32 +73,20 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
     def __init__(self, settings: Settings, *, on_request: Callable[[RequestEvent], None] | None = None) -> None:
         self.settings = settings
         self.on_request = on_request
-        self._key = settings.api_key or None
-        self._base = self._normalize_api_url(settings.api_url)
-        # Cache keys start with the API URL, or with a stable name for servers on ephemeral ports.
-        self._key_base = f"{settings.cache_namespace}:" if settings.cache_namespace else self._base
-        self._stats = ClientStats()
-        self._stats_lock = threading.Lock()
-        self._limiter = _RateLimiter(settings.requests_per_second)
-        self._random = random.Random()
-        self._fresh: set[str] = set()  # keys refetched in this session (``refresh``)
-        self._fresh_lock = threading.Lock()
-        self._workers = max(1, int(settings.workers))
-        self._pool: _WorkerPool | None = None
-        self._pool_lock = threading.Lock()
+        base = ApiBase.parse(settings.api_url)
+        self._urls = ApiUrls(base, namespace=settings.cache_namespace, api_key=settings.api_key or None,
+                             mailto=settings.mailto)
+        self._stats = Stats()
         self._stop = threading.Event()  # set by close(): workers drop their retries and waits
-        self._answered = False  # the API has answered at least once (so it is reachable)
         self._closed = False
-        self._cache = _open_cache(Path(settings.cache_dir))
+        self._pool = WorkerPool(max(1, int(settings.workers)))
+        self._cache = ResponseCache(Path(settings.cache_dir), refresh=settings.refresh and not settings.offline)
         _install_log_scrubber()
-        self._session = requests.Session()
-        agent = f"citegraph/{_version()}"
-        if settings.mailto:
-            agent += f" (mailto:{settings.mailto})"
-        self._session.headers.update({"User-Agent": agent, "Accept": "application/json"})
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=max(10, self._workers))
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
+        self._transport = Transport(settings, self._urls, user_agent=_user_agent(settings.mailto), auth=base.auth,
+                                    pool_size=max(10, int(settings.workers)))
+        self._fetcher = Fetcher(settings, self._transport, self._urls, self._stats,
+                                _RateLimiter(settings.requests_per_second), DailyBudget(has_key=bool(settings.api_key)),
+                                self._stop, lambda url, kind, status: self._notify(url, kind, status, from_cache=False))
 
     # ------------------------------------------------------------------ public API
 
@@ -138,8 +97,8 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
         prefix). Returns ``None`` when OpenAlex answers 404 (unknown or merged id); that
         answer is cached too.
         """
-        path = "/works/" + self._work_ref(ref)
-        params = {"select": self._select(select)} if select else {}
+        path = "/works/" + work_ref(ref)
+        params = {"select": select_fields(select)} if select else {}
         entry = self._get(path, params, allow_404=True)
         if entry["status"] != 200:
             return None
@@ -158,29 +117,30 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
         wanted: dict[str, None] = {}
         for value in ids:
             wanted.setdefault(work_id(str(value)), None)
-        fields = self._select(select)
+        fields = select_fields(select)
         found: dict[str, dict] = {}
         missing: list[str] = []
         for short in wanted:
-            entry = self._cached(self._work_url(short, fields), kind="singleton")
+            entry = self._cached(self._urls.work(short, fields), kind="singleton")
             if entry is None:
                 missing.append(short)
             elif entry["status"] == 200 and isinstance(entry["body"], dict):
-                found[self._record_id(entry["body"], short)] = entry["body"]
+                found[record_id(entry["body"], short)] = entry["body"]
         if missing and self.settings.offline:
             missing.sort(key=_numeric)
             more = f" (and {len(missing) - 1} more uncached works)" if len(missing) > 1 else ""
             raise OfflineMissError(
-                f"no cached response for {self._work_url(missing[0], fields)}{more}; "
+                f"no cached response for {self._urls.work(missing[0], fields)}{more}; "
                 "run without --offline (network needed)"
             )
         missing.sort(key=_numeric)
         batches = [missing[i : i + BATCH_SIZE] for i in range(0, len(missing), BATCH_SIZE)]
         if batches:
             log.debug("get_works: %d ids, %d cached, %d batches to fetch", len(wanted), len(wanted) - len(missing), len(batches))
-        for records in self._run_batches(batches, fields):
+        fetch = functools.partial(self._fetch_batch, fields=fields)
+        for records in self._pool.map_in_order(fetch, batches, self._stop):
             for record in records:
-                found.setdefault(self._record_id(record, ""), record)
+                found.setdefault(record_id(record, ""), record)
         ordered = {short: found[short] for short in wanted if short in found}
         for short in sorted(found, key=_numeric):  # merged works, returned under another id
             ordered.setdefault(short, found[short])
@@ -205,7 +165,7 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
             return
         if max_results is not None:
             per_page = min(per_page, max_results)
-        params = self._list_params(filter, search, select, sort)
+        params = list_params(filter, search, select, sort)
         params["per_page"] = str(per_page)
         cursor = "*"
         seen_cursors = set()
@@ -235,7 +195,7 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
         page: int = 1,
     ) -> tuple[list[dict], dict]:
         """One page of a list or search call: ``(results, meta)`` (e.g. the top title hits)."""
-        params = self._list_params(filter, search, select, sort)
+        params = list_params(filter, search, select, sort)
         params["per_page"] = str(per_page)
         params["page"] = str(page)
         body = self._get("/works", params)["body"]
@@ -249,9 +209,9 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
             short = try_work_id(str(record.get("id", ""))) if isinstance(record, Mapping) else None
             if short is None:
                 continue
-            url = self._work_url(short, fields)
-            if self._cache_read(url) is None:
-                self._cache_write(url, 200, record)
+            url = self._urls.work(short, fields)
+            if self._cache.read(url) is None:
+                self._cache.write(url, 200, record)
 
     def group_by(self, filter: str | None, key: str) -> list[dict]:
         """Counts of works matching ``filter`` grouped by ``key`` (OpenAlex forbids ``select`` here)."""
@@ -262,8 +222,7 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
 
     @property
     def stats(self) -> ClientStats:
-        with self._stats_lock:
-            return self._stats.copy()
+        return self._stats.snapshot()
 
     def close(self) -> None:
         """Release the session and the cache. Fetches still running (only after Ctrl-C: every
@@ -272,9 +231,8 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
             return
         self._closed = True
         self._stop.set()
-        if self._pool is not None:
-            self._pool.shutdown()
-        self._session.close()
+        self._pool.shutdown()
+        self._transport.close()
         self._cache.close()
 
     def __enter__(self) -> "OpenAlexClient":
@@ -282,6 +240,52 @@ class OpenAlexClient(_Fetching, _Responses, _CacheEntries, _Urls):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ cache policy
+
+    def _get(self, path: str, params: Mapping[str, str], *, allow_404: bool = False) -> dict:
+        """The cached entry for a call, else its answer from the wire (then cached)."""
+        call = Call(self._urls.canonical(path, params), call_kind(path, params), params, allow_404)
+        entry = self._cached(call.url, kind=call.kind)
+        if entry is not None and (entry["status"] == 200 or (allow_404 and entry["status"] == 404)):
+            return entry
+        if self.settings.offline:
+            raise OfflineMissError(f"no cached response for {call.url}; run without --offline (network needed)")
+        status, body = self._fetcher.fetch(call)
+        return self._cache.write(call.url, status, body)
+
+    def _cached(self, url: str, *, kind: str) -> dict | None:
+        """The cached entry for ``url`` (counting a hit), unless ``refresh`` wants it refetched."""
+        entry = self._cache.lookup(url)
+        if entry is not None:
+            self._stats.cache_hit()
+            self._notify(url, kind, entry["status"], from_cache=True)
+        return entry
+
+    def _fetch_batch(self, batch: list[str], fields: str) -> list[dict]:
+        """One ``openalex:`` OR filter; each record cached under its singleton URL, each id
+        missing from the answer as a negative entry, all in one transaction.
+
+        ``include_xpac=true``: since November 2025 list calls leave out OpenAlex's "expansion
+        pack" works (DataCite, repositories) unless asked, and a reference to one would look
+        dangling (OPENALEX.md, xpac).
+        """
+        params = {"filter": "openalex:" + "|".join(batch), "include_xpac": "true", "per_page": str(BATCH_SIZE)}
+        if fields:
+            params["select"] = fields
+        _, body = self._fetcher.fetch(Call(self._urls.canonical("/works", params), "list", params))
+        records = [r for r in body["results"] if isinstance(r, dict)]
+        returned: set[str] = set()
+        with self._cache.transaction():
+            for record in records:
+                short = record_id(record, "")
+                if short:
+                    returned.add(short)
+                    self._cache.write(self._urls.work(short, fields), 200, record)
+            for short in batch:
+                if short not in returned:
+                    self._cache.write(self._urls.work(short, fields), 404, {"error": "not in the answer to an openalex: filter"})
+        return records
 
     def _notify(self, url: str, kind: str, status: int, *, from_cache: bool) -> None:
         if self.on_request is not None:
