@@ -155,3 +155,10 @@ def test_each_term_gets_its_own_section_csvs_and_a_comparison(tmp_path: Path):
     assert compared[0].startswith("term,adopters") and [line.split(",")[0] for line in compared[1:]] == ["pre-training", "greedy"]
     first_screen = md[md.index("## The answer, with its scope"):md.index("## In the crawled graph")]
     assert "`terms_compared.csv`" in first_screen
+
+
+def test_the_report_links_the_explorer(tmp_path: Path):
+    G = evil_graph()
+    paths = write_report(G, analyze(G), tmp_path)
+    assert '<a href="graph.html">Explore the works' in paths["report.html"].read_text(encoding="utf-8")
+    assert "](graph.html)" in paths["report.md"].read_text(encoding="utf-8")

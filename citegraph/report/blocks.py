@@ -13,7 +13,7 @@ from typing import Union
 
 import pandas as pd
 
-__all__ = ["Heading", "Paragraph", "Bullets", "Chart", "Table", "Block"]
+__all__ = ["Heading", "Paragraph", "Bullets", "Chart", "Table", "Link", "Block"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class Paragraph:
 @dataclass(frozen=True)
 class Bullets:
     items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A line linking a file beside the report (``href`` is relative and ours, never record text)."""
+
+    text: str
+    href: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,4 +62,4 @@ class Table:
     more: int = 0
 
 
-Block = Union[Heading, Paragraph, Bullets, Chart, Table]
+Block = Union[Link, Heading, Paragraph, Bullets, Chart, Table]

@@ -19,7 +19,7 @@ from ..analysis import Analysis
 from ..exports import is_missing
 from ..terms import variants
 from .answer import answer_blocks
-from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
+from .blocks import Block, Bullets, Chart, Heading, Link, Paragraph, Table
 from .tables import PER_TERM_CSVS, coverage_table, flagged_works, term_csv, terms_compared
 
 __all__ = ["build_document", "report_title", "report_summary", "percent"]
@@ -223,6 +223,8 @@ def build_document(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus
         Paragraph(f"Citation graph of {cov['works']} works and {cov['citations']} citations{how} around the seeds "
                   + ", ".join(f"{s['name']} ({s['id']})" for s in analysis.seeds)
                   + f". Matched: {searched}. Every number below is a row of the CSV named next to it."),
+        Link("Explore the works, the chains and the text that matched: graph.html (written by crawl --html "
+             "or citegraph render)", "graph.html"),
         *answer_blocks(G, analysis, corpus, corpus_note),
         Heading(2, "In the crawled graph"),
         Bullets((_earliest_sentence(analysis),)),

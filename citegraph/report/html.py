@@ -12,7 +12,7 @@ import re
 from typing import Iterable
 
 from ..records import is_synthetic_id
-from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
+from .blocks import Link, Block, Bullets, Chart, Heading, Paragraph, Table
 from .svg import timeline_svg
 
 __all__ = ["render_html"]
@@ -66,6 +66,8 @@ def _html_block(block: Block, anchors: _Anchors) -> str:
             return f"<p>{_html_inline(text, anchors)}</p>"
         case Bullets(items):
             return "<ul>" + "".join(f"<li>{_html_inline(item, anchors)}</li>" for item in items) + "</ul>"
+        case Link(text, href):
+            return f'<p class="src"><a href="{html.escape(href, quote=True)}">{html.escape(text)}</a></p>'
         case Chart(timeline):
             return timeline_svg(timeline)
         case Table():

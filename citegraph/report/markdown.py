@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .blocks import Block, Bullets, Chart, Heading, Paragraph, Table
+from .blocks import Link, Block, Bullets, Chart, Heading, Paragraph, Table
 
 __all__ = ["render_markdown"]
 
@@ -29,6 +29,8 @@ def _md_block(block: Block) -> list[str]:
             return [_md_text(text), ""]
         case Bullets(items):
             return [f"- {_md_text(item)}" for item in items] + [""]
+        case Link(text, href):
+            return [f"[{_md_text(text)}]({href})", ""]
         case Chart():
             return ["(The adoption chart is in `report.html`; its numbers are the table below.)", ""]
         case Table():
