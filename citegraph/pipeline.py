@@ -80,7 +80,11 @@ def serve_demo(path: Path) -> Iterator[str]:
     """A local OpenAlex stand-in over the demo dataset, for offline demos; yields its URL."""
     from .standin import StandinServer
 
-    server = StandinServer(path)
+    try:
+        server = StandinServer(path)
+    except (ValueError, OSError, UnicodeDecodeError, EOFError, AttributeError, TypeError) as exc:  # not JSON lines of works
+        reason = " ".join(str(exc).split())[:200]
+        raise InputError(f"--demo-data {path} is not a works.jsonl[.gz] of OpenAlex-shaped records ({reason})") from exc
     try:
         yield server.start()
     finally:

@@ -431,6 +431,14 @@ def _broken_graph(ctx: Ctx) -> None:
     (ctx.tmp / "broken" / "graph.json").write_text('{"directed": true, "nodes": [')
 
 
+def _json_graph(text: str) -> Callable[[Ctx], None]:
+    def prepare(ctx: Ctx) -> None:
+        _empty_dir(ctx, "odd")
+        (ctx.tmp / "odd" / "graph.json").write_text(text)
+
+    return prepare
+
+
 HUGE_TITLE = "pre-training " * 400
 UNICODE_TITLE = "Ünïcödé \u202e事前学習 🤖 e\u0301 zero\u200bwidth\nnew line \x1b[31m red"
 
@@ -455,6 +463,8 @@ CASES: list[Case] = [
     Case("not an API URL", lambda c: crawl_args("ftp://example.org", c.cache, c.out, "--seed", "W1"), 2, "not an API URL"),
     Case("missing demo data", lambda c: c.crawl("--seed", "W1", "--demo", "--demo-data", str(c.tmp / "nope.jsonl")),
          2, "is not a file"),
+    Case("demo data that is no JSON lines", lambda c: c.crawl("--seed", "W1", "--demo", "--demo-data", "/etc/passwd"),
+         2, "is not a works.jsonl[.gz] of OpenAlex-shaped records"),
     Case("depth that is no number", lambda c: c.crawl("--seed", "W1", "--depth", "abc"), 2,
          "Invalid value for '--depth'", usage=True),
     Case("unknown option", lambda c: c.crawl("--seed", "W1", "--frobnicate"), 2, "No such option", usage=True),
@@ -509,6 +519,8 @@ CASES: list[Case] = [
     Case("render a directory with no graph", lambda c: ["render", str(_empty_dir(c))], 11, "no crawled graph at"),
     Case("analyze a half-written graph.json", lambda c: ["analyze", str(c.tmp / "broken")], 11,
          "is not a citegraph graph", prepare=_broken_graph),
+    *[Case(f"graph.json holding {text}", lambda c: ["analyze", str(c.tmp / "odd"), "--no-corpus"], 11,
+           "is not a citegraph graph", prepare=_json_graph(text)) for text in ("[]", "null", '"a string"')],
     # TermError (12)
     Case("bad --term regex", lambda c: ["analyze", str(c.graph_dir), "--term", "pre-(train", "--regex"], 12,
          "invalid --term regular expression"),
