@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import networkx as nx
 import pandas as pd
@@ -288,6 +288,42 @@ def _starts_word(literal: str) -> str:
     return re.escape(literal) + rf"(?<!\w.{{{len(literal)}}})"
 
 
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def _unbounded_repeats(items: Any, inside: bool = False) -> bool:
+    """True when the parsed pattern has a repeat of more than a few inside another such repeat
+    (``(a+)+``, ``(\\w*)*``, ``(x{1,50})+``): backtracking through it can take exponential time."""
+    for op, arg in items:
+        name = str(op)
+        if name in _REPEATS and name != "POSSESSIVE_REPEAT":
+            low, high, body = arg
+            big = high is re._constants.MAXREPEAT or high > 10  # type: ignore[attr-defined]
+            if big and (inside or _unbounded_repeats(body, True)):
+                return True
+            if _unbounded_repeats(body, inside):
+                return True
+        elif name in ("SUBPATTERN",):
+            if _unbounded_repeats(arg[-1], inside):
+                return True
+        elif name == "BRANCH":
+            if any(_unbounded_repeats(branch, inside) for branch in arg[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _unbounded_repeats(arg[1], inside):
+                return True
+    return False
+
+
+def _check_bounded(term: str, pattern: re.Pattern[str]) -> None:
+    """Refuse a regular expression whose matching time can explode (nested unbounded repeats)."""
+    import re._parser as parser  # the standard library's own regex parser
+
+    if _unbounded_repeats(parser.parse(pattern.pattern, pattern.flags).data):
+        raise TermError(f"--term regular expression {term!r} repeats a repeat (like (a+)+): matching it can take "
+                        "exponential time; write the inner part once (a+)")
+
+
 def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
     """One case-insensitive matcher for ``term`` and all its :func:`variants`, or for a regex.
 
@@ -306,6 +342,7 @@ def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
             raise TermError(f"invalid --term regular expression {term!r}: {exc.msg} at position {exc.pos}") from exc
         if pattern.search("") is not None:
             raise TermError(f"--term regular expression {term!r} matches the empty string; make it match a word")
+        _check_bounded(term, pattern)
         return TermMatcher(term=term, pattern=pattern, regex=True, forms=(term,))
     parts = _split_term(term)
     forms = tuple(variants(term))

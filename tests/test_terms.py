@@ -290,3 +290,15 @@ def test_unicode_dashes_spaced_hyphens_and_suspended_hyphens_match(text: str, fo
 @pytest.mark.parametrize("text", ["pre- and post-test scores", "pre-, during and after training", "unpretrained"])
 def test_suspended_hyphens_of_other_words_do_not_match(text: str) -> None:
     assert term_hits("", text, True, PRE).use == "no"
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w*)*x", r"(x{1,50})+", r"(?:pre|(?:pre-?)+)+train"])
+def test_a_catastrophic_regex_is_refused_before_it_runs(pattern: str) -> None:
+    """Issue 14 item 10: ``(a+)+$`` used to run unbounded on a long title."""
+    with pytest.raises(TermError, match="exponential time"):
+        compile_term(pattern, regex=True)
+
+
+@pytest.mark.parametrize("pattern", [r"pre-?train\w*", r"(pre|post)-?train(ing|ed)?", r"(?:ab)+c", r"\bbert\b"])
+def test_ordinary_regexes_are_accepted(pattern: str) -> None:
+    assert compile_term(pattern, regex=True).regex
