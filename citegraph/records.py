@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError
@@ -113,7 +114,10 @@ def normalize_doi(value: object) -> str | None:
     """
     if not value or not isinstance(value, str):
         return None
-    match = _DOI.match(value.strip())
+    text = value.strip()
+    if "%" in text:  # a DOI URL as browsers copy it: https://doi.org/10.18653%2Fv1%2FN19-1423
+        text = unquote(text)
+    match = _DOI.match(text)
     return match.group(1).lower() if match else None
 
 

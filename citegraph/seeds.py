@@ -129,6 +129,10 @@ def parse_seed(text: str) -> SeedQuery:
         return SeedQuery(text, WorkRef("arxiv", arxiv))
     if (doi := normalize_doi(value)) is not None:
         return SeedQuery(text, WorkRef("doi", doi))
+    first, _, rest = value.partition(" ")
+    if rest and _LOOKS_LIKE_ID.match(first) and (normalize_doi(first) or try_work_id(first) or parse_arxiv_id(first)):
+        raise InputError(f"--seed {_shown(value)} is an id followed by more text; pass the id alone ({_shown(first)}) "
+                         "or a title alone")
     if _LOOKS_LIKE_ID.match(value) and " " not in value:
         raise InputError(f"malformed seed id {_shown(value)}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
     if len(value.split()) < 2 and len(value) < 12:
