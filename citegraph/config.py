@@ -6,6 +6,7 @@ No module keeps mutable configuration: a test builds the ``Settings`` it needs.
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,6 +87,7 @@ class Settings:
             raise InputError(f"max_body_bytes must be a positive number of bytes, not {self.max_body_bytes!r}")
         if self.mailto is not None:
             _check_header_text("--mailto", self.mailto)
+        _check_api_root(self.api_url)
 
     @property
     def requests_per_second(self) -> float:
@@ -103,6 +105,17 @@ def _check_positive(name: str, value: object, unit: str) -> None:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0
     if not ok:
         raise InputError(f"{name} must be a finite number of {unit} above 0, not {value!r}")
+
+
+def _check_api_root(url: str) -> None:
+    """The API URL is a server's root (``https://api.openalex.org``): with a path, every work
+    would answer 404 and be blamed on the ids."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return  # malformed URLs get the client's own message
+    if path not in ("", "/"):
+        raise InputError(f"--api-url {url!r} has a path ({path}); give the API's root, such as {DEFAULT_API_URL}")
 
 
 def _check_header_text(name: str, value: str) -> None:

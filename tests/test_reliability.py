@@ -461,6 +461,8 @@ CASES: list[Case] = [
     Case("no citing works allowed", lambda c: c.crawl("--seed", "W1", "--max-citing", "0"), 2, "--max-citing must be at least 1"),
     Case("offline and refresh", lambda c: c.crawl("--seed", "W1", "--offline", "--refresh"), 2, "contradict"),
     Case("not an API URL", lambda c: crawl_args("ftp://example.org", c.cache, c.out, "--seed", "W1"), 2, "not an API URL"),
+    Case("an API URL with a path", lambda c: crawl_args(c.url + "/v2", c.cache, c.out, "--seed", "W1"), 2,
+         "has a path (/v2); give the API's root"),
     Case("missing demo data", lambda c: c.crawl("--seed", "W1", "--demo", "--demo-data", str(c.tmp / "nope.jsonl")),
          2, "is not a file"),
     Case("demo data that is no JSON lines", lambda c: c.crawl("--seed", "W1", "--demo", "--demo-data", "/etc/passwd"),
