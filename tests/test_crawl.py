@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, Iterable
 
 import pytest
+
+from helpers import reference_bfs
 
 from citegraph.crawl import CrawlOptions, crawl
 from citegraph.errors import InputError
@@ -34,26 +35,10 @@ class Library:
         return ResolvedSeed(wid, name, self.works[wid], "test", twins=list(twins))
 
 
-def bfs(works: dict[str, dict[str, Any]], seeds: list[str], depth: int) -> dict[str, int]:
-    """Reference BFS over the raw dataset: the answer the crawler must reproduce."""
-    seen = {s: 0 for s in seeds}
-    queue = deque(seeds)
-    while queue:
-        node = queue.popleft()
-        if seen[node] == depth:
-            continue
-        for ref in works[node]["referenced_works"]:
-            ref = work_id(ref)
-            if ref in works and ref not in seen:
-                seen[ref] = seen[node] + 1
-                queue.append(ref)
-    return seen
-
-
 def test_crawl_matches_breadth_first_search(tiny_works: list[dict]) -> None:
     lib = Library(tiny_works)
     result = crawl([lib.seed("W1")], lib.fetch_works, options=CrawlOptions(depth=2))
-    assert result.depths == bfs(lib.works, ["W1"], 2) == {"W1": 0, "W2": 1, "W3": 1, "W4": 2}
+    assert result.depths == reference_bfs(lib.works, ["W1"], 2)[0] == {"W1": 0, "W2": 1, "W3": 1, "W4": 2}
     assert lib.calls == [["W2", "W3"], ["W4", "W5"]]
     assert result.dangling == {"W5": ["W2"]}
 
@@ -78,7 +63,7 @@ def test_crawl_issues_the_same_requests_every_time(demo_works: list[dict], demo_
         lib = Library(demo_works)
         result = crawl([lib.seed(s, s) for s in order], lib.fetch_works, options=CrawlOptions(depth=2))
         runs.append((lib.calls, set(result.records)))
-        assert result.depths == bfs(lib.works, seeds, 2)
+        assert result.depths == reference_bfs(lib.works, seeds, 2)[0]
     assert runs[0] == runs[1]
     assert len(runs[0][1]) == 1401  # 3 seeds + the 1,398 works of the demo README
 

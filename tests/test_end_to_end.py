@@ -22,24 +22,12 @@ import pytest
 from click.testing import CliRunner
 
 from citegraph.cli import main
+from helpers import reference_bfs
 from citegraph.graph import load_graph
 from citegraph.records import work_id
 
 SECRET = "sk-e2e-SECRET-7f3a9c"
 GRAPH_FILES = ("graph.json", "graph.graphml", "graph.gexf", "nodes.csv", "edges.csv")
-
-
-def bfs_levels(works: dict[str, dict[str, Any]], seeds: list[str], depth: int) -> tuple[dict[str, int], list[int]]:
-    """Depth of each work reachable from the seeds, and each level's frontier size (dangling included)."""
-    seen: dict[str, int] = {s: 0 for s in seeds}
-    level, frontiers = list(seeds), []
-    for d in range(1, depth + 1):
-        frontier = sorted({work_id(r) for w in level for r in works[w]["referenced_works"]} - set(seen))
-        frontiers.append(len(frontier))
-        for ref in frontier:
-            seen[ref] = d
-        level = [r for r in frontier if r in works]
-    return {w: d for w, d in seen.items() if w in works}, frontiers
 
 
 def run_cli(*args: str) -> Any:
@@ -66,7 +54,7 @@ def test_crawl_equals_bfs_within_the_request_floor(standin_factory, demo_index, 
     result = run_cli(*crawl_args(server.url, tmp_path))
     assert result.exit_code == 0, result.output
     graph = load_graph(tmp_path / "out")
-    depths, frontiers = bfs_levels(demo_index, ["W2963341956"], 2)
+    depths, frontiers = reference_bfs(demo_index, ["W2963341956"], 2)
     assert set(graph.nodes) == set(depths)
     assert {n: graph.nodes[n]["depth"] for n in graph} == depths
     expected_edges = {(w, work_id(r)) for w in depths for r in demo_index[w]["referenced_works"] if work_id(r) in depths}
@@ -107,7 +95,7 @@ def test_three_seeds_and_a_second_crawl_shares_the_cache(standin_factory, demo_i
     assert run_cli(*args).exit_code == 0
     graph = load_graph(tmp_path / "three")
     assert graph.graph["seed_names"] == {"W2963341956": "bert", "W9425100365": "gpt1", "W9937203161": "ulmfit"}
-    depths, _ = bfs_levels(demo_index, ["W2963341956", "W9425100365", "W9937203161"], 1)
+    depths, _ = reference_bfs(demo_index, ["W2963341956", "W9425100365", "W9937203161"], 1)
     assert set(graph.nodes) == set(depths)
     server.log.reset()
     assert run_cli(*crawl_args(server.url, tmp_path, "--depth", "1")).exit_code == 0
