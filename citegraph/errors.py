@@ -20,6 +20,7 @@ __all__ = [
     "OutputError",
     "GraphNotFoundError",
     "TermError",
+    "SnapshotError",
 ]
 
 
@@ -100,3 +101,10 @@ class TermError(CitegraphError):
     """A ``--term`` that cannot be used (empty, or an invalid regular expression)."""
 
     exit_code = 12
+
+
+class SnapshotError(CitegraphError):
+    """A snapshot path, manifest or part that cannot be read as an OpenAlex snapshot, or an
+    engine that cannot start."""
+
+    exit_code = 13
