@@ -20,6 +20,7 @@ __all__ = [
     "OutputError",
     "GraphNotFoundError",
     "TermError",
+    "SnapshotError",
 ]
 
 
@@ -106,3 +107,10 @@ class OutputBusyError(CitegraphError):
     """Another citegraph run is writing to the same output directory."""
 
     exit_code = 13
+
+
+class SnapshotError(CitegraphError):
+    """A snapshot path, manifest or part that cannot be read as an OpenAlex snapshot, or an
+    engine that cannot start."""
+
+    exit_code = 14

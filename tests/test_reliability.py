@@ -529,6 +529,9 @@ CASES: list[Case] = [
     Case("empty --term", lambda c: ["analyze", str(c.graph_dir), "--term", ""], 12, "empty --term"),
     Case("bad regex on crawl --analyze", lambda c: c.crawl("--seed", "W2", "--analyze", "--term", "[pre", "--regex"), 12,
          "invalid --term regular expression"),
+    # SnapshotError (14)
+    Case("snapshot path that does not exist", lambda c: ["snapshot", str(c.tmp / "no-snapshot"), "--out", str(c.out)], 14,
+         "does not exist"),
     # OutputBusyError (13): another run holds the directory's lock
     Case("another run writing the same --out", lambda c: ["analyze", str(c.graph_dir), "--no-corpus"], 13,
          "another citegraph run is writing to", prepare=_busy_out, env={"CITEGRAPH_LOCK_WAIT_S": "0.3"}),
