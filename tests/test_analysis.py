@@ -512,14 +512,20 @@ def test_adoption_by_year_counts_known_use_only():
     assert table.loc[2012, "cumulative_adopters"] == 2
 
 
-def test_spelling_crossover():
+def spelling_graph(counts: dict[int, tuple[int, int]]) -> nx.DiGraph:
+    """Per year, ``(hyphenated, closed)`` adopters: "pre-trained" and "pretraining" abstracts."""
     G = nx.DiGraph()
-    counts = {2014: (2, 0), 2015: (2, 3), 2016: (1, 1), 2017: (1, 2), 2018: (1, 3), 2019: (0, 2)}
     for year, (hyphen, closed) in counts.items():
         for i in range(hyphen):
             add_work(G, f"h{year}{i}", year, abstract="We use pre-trained models.")
         for i in range(closed):
             add_work(G, f"c{year}{i}", year, abstract="We use pretraining.")
+    return G
+
+
+def test_spelling_crossover():
+    counts = {2014: (2, 0), 2015: (2, 3), 2016: (1, 1), 2017: (1, 2), 2018: (1, 3), 2019: (0, 2)}
+    G = spelling_graph(counts)
     uses = uses_of(G)
     table = spelling_by_year(G, uses).set_index("year")
     assert table.loc[2015, "pretraining"] == 3 and table.loc[2015, "pre-training"] == 2
@@ -573,13 +579,8 @@ def test_mediation_needs_an_earlier_adopter():
 def test_spelling_crossover_needs_a_few_works_to_lead():
     """"First led in 2013" from 1 vs 0 is no lead, nor does a last year of 1 vs 0 undo one:
     a year counts only when one of the spellings has at least ``min_works`` adopters."""
-    G = nx.DiGraph()
     counts = {2013: (0, 1), 2014: (3, 1), 2015: (5, 2), 2016: (4, 4), 2017: (3, 5), 2018: (2, 6), 2019: (1, 0)}
-    for year, (hyphen, closed) in counts.items():
-        for i in range(hyphen):
-            add_work(G, f"h{year}{i}", year, abstract="We use pre-trained models.")
-        for i in range(closed):
-            add_work(G, f"c{year}{i}", year, abstract="We use pretraining.")
+    G = spelling_graph(counts)
     uses = uses_of(G)
     result = spelling_crossover(G, uses)
     assert result["min_works"] == 3
