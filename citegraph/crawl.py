@@ -128,16 +128,8 @@ class _Crawl:
         found = self.fetch_works(frontier) if frontier else {}
         added: list[str] = []
         for work in frontier:
-            raw = found.get(work)
-            if raw is None:
-                citing = sorted(w for w in level if work in self.result.records[w].references)
-                self.result.dangling[work] = citing
-                self.seen.add(work)
-                continue
-            try:
-                record = _slim_with_aliases(raw, self.aliases)
-            except MalformedRecord as exc:  # names no work: as good as no answer
-                log.warning("%s answered %s; counted as dangling", work, exc)
+            record = self._slimmed(work, found.get(work))
+            if record is None:  # no answer, or one naming no work: dangling, with the works citing it
                 self.result.dangling[work] = sorted(w for w in level if work in self.result.records[w].references)
                 self.seen.add(work)
                 continue
@@ -149,6 +141,16 @@ class _Crawl:
             added.append(record.id)
         self.on_progress(LevelDone("refs", depth, len(added), frontier=len(frontier)))
         return added
+
+    def _slimmed(self, work: str, raw: Mapping[str, Any] | None) -> Work | None:
+        """The work a reference answered with, or ``None`` when it answered nothing usable."""
+        if raw is None:
+            return None
+        try:
+            return _slim_with_aliases(raw, self.aliases)
+        except MalformedRecord as exc:  # names no work: as good as no answer
+            log.warning("%s answered %s; counted as dangling", work, exc)
+            return None
 
     def _fetch_citing(self, level: list[str], depth: int) -> list[str]:
         assert self.fetch_citing is not None
