@@ -17,8 +17,10 @@ from click.testing import CliRunner
 from benchmarks.snapshot_data import write_demo_snapshot, write_synthetic_snapshot
 from citegraph.cli import main
 from citegraph.corpus import CORPUS_FILES
-from citegraph.errors import SnapshotError
+from citegraph import outlock
+from citegraph.errors import OutputBusyError, SnapshotError
 from citegraph.graph import build_graph, load_graph
+from citegraph.outlock import LOCK_NAME, output_lock
 from citegraph.records import slim_record
 from citegraph.snapshot import SnapshotOptions, SnapshotSource, open_engine, open_snapshot, run_snapshot, write_snapshot
 from citegraph.terms import compile_terms, term_uses
@@ -300,3 +302,22 @@ def test_group_bys_from_the_fact_tables_equal_one_query_each(demo_snapshot: Path
         if corpus == "real":
             assert any(a and a[0]["key"] != "unknown" for q, a in answers.items() if q.purpose == "institutions")
             assert any(g["key"] != "unknown" for q, a in answers.items() if q.purpose == "fields" for g in a)
+
+
+def test_a_second_writer_of_the_same_out_waits_then_stops_and_changes_nothing(demo_snapshot: Path, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """Issue 14's one writer per output directory holds for the snapshot job too: while another
+    run holds ``--out``, ``snapshot`` exits 13 with one line and leaves the files as they were;
+    a finished run leaves no temporary file beside its own."""
+    out = tmp_path / "o"
+    run_snapshot(demo_snapshot, ["pre-training"], out, options=SnapshotOptions(max_works=50))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {"graph.json", "summary.json", "corpus_trend.csv", LOCK_NAME} <= set(before)
+    assert not [name for name in before if name.endswith(".tmp") or name.startswith(".tmp")]
+    with output_lock(out):
+        with pytest.raises(OutputBusyError):
+            run_snapshot(demo_snapshot, ["fine-tuning"], out, options=SnapshotOptions(max_works=80), lock_wait_s=0.2)
+        monkeypatch.setattr(outlock, "DEFAULT_WAIT_S", 0.2)
+        result = CliRunner().invoke(main, ["snapshot", str(demo_snapshot), "--term", "fine-tuning", "--out", str(out)])
+    assert result.exit_code == 13 and "another citegraph run is writing" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

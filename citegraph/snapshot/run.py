@@ -19,13 +19,15 @@ from typing import Any, Callable, Sequence
 
 import networkx as nx
 
+from ..atomic import atomic_files
 from ..corpus import CorpusOptions, CorpusView, corpus_view, write_corpus_csvs
 from ..crawl import CrawlOptions, CrawlResult, crawl
-from ..errors import InputError, OutputError
+from ..errors import InputError
 from ..graph import build_graph, save_graph
+from ..outlock import output_lock
 from ..records import slim_record
 from ..seeds import ResolvedSeed, resolve_seeds
-from ..terms import compile_terms
+from ..terms import TermMatcher, compile_terms
 from ..versions import merge_crawled_twins
 from .engines import DEFAULT_SPARK_MASTER, ENGINES, Engine, open_engine
 from .manifest import Snapshot, open_snapshot
@@ -104,17 +106,6 @@ def _term_graph(source: SnapshotSource, term: str, max_works: int) -> tuple[nx.D
     return build_graph(records, seeds=[], depths=depths, crawl_info=crawl_info), left_out
 
 
-def _write_summary(summary: dict[str, Any], out_dir: Path) -> Path:
-    path = out_dir / "summary.json"
-    temporary = out_dir / "summary.json.tmp"
-    try:
-        temporary.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose a writable --out") from exc
-    return path
-
-
 def _summary(snapshot: Snapshot, source: SnapshotSource, graph: nx.DiGraph, options: SnapshotOptions,
              seeds: Sequence[ResolvedSeed], result: CrawlResult | None, left_out: int) -> dict[str, Any]:
     return {
@@ -138,20 +129,28 @@ def _summary(snapshot: Snapshot, source: SnapshotSource, graph: nx.DiGraph, opti
 
 def run_snapshot(path: Path | str, terms: Sequence[str], out_dir: Path, *, seed_texts: Sequence[str] = (),
                  options: SnapshotOptions = SnapshotOptions(), on_progress: Progress | None = None,
-                 engine: Engine | None = None) -> SnapshotReport:
+                 engine: Engine | None = None, lock_wait_s: float | None = None) -> SnapshotReport:
     """Scan the snapshot at ``path``, match ``terms``, build the graph, write every file into ``out_dir``.
 
     ``engine``: a started engine to run in (left open; ``options.engine`` is then ignored), so
     several runs can share one Spark session; by default one is opened and closed.
 
-    Raises :class:`~citegraph.errors.SnapshotError` for a bad path, manifest or part, or an
-    engine that cannot start; :class:`~citegraph.errors.TermError` for a bad term.
-    """
-    from ..pipeline import check_writable
+    The run holds ``out_dir``'s write lock (:mod:`citegraph.outlock`; a second writer waits up
+    to ``lock_wait_s``, then stops with exit 13), and every file is renamed into place only after
+    all were written, so the directory holds one run's files.
 
+    Raises :class:`~citegraph.errors.SnapshotError` for a bad path, manifest or part, or an
+    engine that cannot start; :class:`~citegraph.errors.TermError` for a bad term;
+    :class:`~citegraph.errors.OutputError` when ``out_dir`` cannot be written.
+    """
     matchers = compile_terms(list(terms) or ["pre-training"])
     snapshot = open_snapshot(path, options.format)
-    check_writable(Path(out_dir))
+    with output_lock(Path(out_dir), wait_s=lock_wait_s):
+        return _run_locked(snapshot, matchers, Path(out_dir), seed_texts, options, on_progress, engine)
+
+
+def _run_locked(snapshot: Snapshot, matchers: Sequence[TermMatcher], out_dir: Path, seed_texts: Sequence[str],
+                options: SnapshotOptions, on_progress: Progress | None, engine: Engine | None) -> SnapshotReport:
     owned = engine is None
     engine = engine or open_engine(options.engine, spark_master=options.spark_master)
     try:
@@ -175,7 +174,8 @@ def run_snapshot(path: Path | str, terms: Sequence[str], out_dir: Path, *, seed_
     finally:
         if owned:
             engine.close()
-    paths = save_graph(graph, out_dir)
-    paths.update(write_corpus_csvs(view, out_dir))
-    paths["summary"] = _write_summary(summary, Path(out_dir))
+    with atomic_files() as files:  # the graph, the corpus tables and the summary, renamed in together
+        paths = save_graph(graph, out_dir, files=files)
+        paths.update(write_corpus_csvs(view, out_dir, files=files))
+        paths["summary"] = files.write(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     return SnapshotReport(graph, view, summary, paths)
