@@ -88,6 +88,7 @@ __all__ = [
     "corpus_scope",
     "write_corpus_csvs",
     "CORPUS_FILES",
+    "read_corpus_view",
     "DEFAULT_PERIODS",
     "INSTITUTION_TYPES",
     "TAKEOFF_MIN_WORKS",
@@ -205,6 +206,29 @@ class FirstUse:
     evidence: str
 
 
+#: How a source counts a term's works: ``(short label, phrase for a sentence)``. The API's
+#: ``title_and_abstract.search`` is stemmed ("pre-training" also finds "pre-trained" and, say,
+#: "pretrain"), so its count is of search hits, not of verified uses; the snapshot source judges
+#: every work with citegraph's matcher. The headline and the report say which one a number is
+#: (naming the search, not OpenAlex: the demo stand-in answers the same query).
+COUNTED_BY: dict[str, tuple[str, str]] = {
+    "openalex-search": ("stemmed search",
+                        "match it in a stemmed title-and-abstract search (a hit need not use this exact term)"),
+    "openalex-exact-search": ("exact search", "match it in an exact title-and-abstract search"),
+    "matcher": ("citegraph's matcher, every work checked",
+                "use it in their title or abstract (citegraph's matcher, every work checked)"),
+}
+
+
+def counted_by(source: Any, options: "CorpusOptions") -> str:
+    """The :data:`COUNTED_BY` key of ``source``: its own ``term_counting`` when it has one (the
+    snapshot source), else OpenAlex's search by ``options.search_key``."""
+    own = getattr(source, "term_counting", None)
+    if own in COUNTED_BY:
+        return str(own)
+    return "openalex-exact-search" if options.search_key.endswith(".exact") else "openalex-search"
+
+
 @dataclass(frozen=True)
 class TermHeadline:
     """The per-term answer in a few facts, each about ``scope`` only."""
@@ -219,6 +243,7 @@ class TermHeadline:
     peak_year: int | None
     top_fields: tuple[tuple[str, int], ...]
     institution_works: tuple[tuple[str, int], ...]  # term works per institution type, all years
+    counted_by: str = "openalex-search"  # a COUNTED_BY key: how term_works was counted
 
     def describe(self) -> str:
         """One line: what the corpus says about the term."""
@@ -230,7 +255,8 @@ class TermHeadline:
         takeoff = f"took off in {self.takeoff_year}" if self.takeoff_year else "no take-off year"
         fields = ", ".join(f"{name} {count:,}" for name, count in self.top_fields) or "no field data"
         undated = f" ({self.undated_term_works:,} without a year)" if self.undated_term_works else ""
-        return (f"{self.term!r} in {self.scope}: {self.term_works:,} works match{undated}; {first}; {takeoff}; "
+        how = COUNTED_BY.get(self.counted_by, COUNTED_BY["openalex-search"])[0]
+        return (f"{self.term!r} in {self.scope}: {self.term_works:,} works match ({how}){undated}; {first}; {takeoff}; "
                 f"top fields: {fields}")
 
 
@@ -392,7 +418,8 @@ def corpus_view(source: CorpusSource, terms: Sequence[str], *, seeds: Seeds = ()
         scope = corpus_scope(getattr(source, "settings", None), corpus_works)
     unions = {term: _year_counts(answers[plan.of("union", term)[0]]) for term in plan.terms}
     frames = _frames(plan, answers, totals, unions)
-    headlines = tuple(_headline(term, scope, frames, sum(unions[term].values()), unions[term].get(_UNKNOWN, 0))
+    how = counted_by(source, options)
+    headlines = tuple(_headline(term, scope, frames, sum(unions[term].values()), unions[term].get(_UNKNOWN, 0), how)
                       for term in plan.terms)
     spent = None if before is None or after is None else {k: after[k] - before[k] for k in ("requests", "cache_hits", "cost_usd")}
     log.info("corpus view of %s: %d queries in %.2f s", ", ".join(plan.terms), plan.requests, elapsed)
@@ -530,8 +557,8 @@ def _value(value: Any) -> Any:
     return None if value is None or value == "" or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def _headline(term: str, scope: str, frames: Mapping[str, pd.DataFrame], term_works: int, undated: int
-              ) -> TermHeadline:
+def _headline(term: str, scope: str, frames: Mapping[str, pd.DataFrame], term_works: int, undated: int,
+              how: str) -> TermHeadline:
     trend = frames["trend"][frames["trend"]["term"] == term]
     earliest = frames["earliest"][frames["earliest"]["term"] == term]
     verified = earliest[earliest["verified"].astype(bool)]
@@ -550,7 +577,8 @@ def _headline(term: str, scope: str, frames: Mapping[str, pd.DataFrame], term_wo
         first_use=first, unverified_before_first_use=unverified_before, takeoff_year=_takeoff(trend),
         peak_year=int(trend.loc[trend["term_works"].idxmax(), "year"]) if not trend.empty else None,
         top_fields=tuple((str(k), int(v)) for k, v in top_fields.items()),
-        institution_works=tuple((str(k), int(v)) for k, v in kinds.sort_values(ascending=False).items()))
+        institution_works=tuple((str(k), int(v)) for k, v in kinds.sort_values(ascending=False).items()),
+        counted_by=how)
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -570,6 +598,39 @@ def write_corpus_csvs(view: CorpusView, out_dir: Path | str, *, files: FileSet |
             else:
                 staged.write(path, getattr(view, name).to_csv(index=False, lineterminator="\n"))
     return paths
+
+
+def read_corpus_view(directory: Path | str) -> tuple[CorpusView, dict[str, bytes]] | None:
+    """The corpus view a run wrote into ``directory`` (``corpus.json`` and the CSVs), and each
+    file's bytes, or None when it holds none or one that cannot be read.
+
+    Why: ``citegraph snapshot`` counts the terms over every work of the snapshot and writes
+    the view beside its graph; ``analyze`` of that graph must report that view (the snapshot is
+    the corpus), not ask the API about another one. The bytes let a caller copy the files
+    unchanged, since a CSV read back is not always written back byte for byte.
+    """
+    out = Path(directory)
+    try:
+        texts = {name: (out / file).read_bytes() for name, file in CORPUS_FILES.items()}
+        summary = json.loads(texts["summary"])
+        frames = {name: pd.read_csv(out / file) for name, file in CORPUS_FILES.items() if name != "summary"}
+        headlines = tuple(_read_headline(h) for h in summary["headlines"])
+        queries = tuple(CorpusQuery(**{k: q.get(k) for k in CorpusQuery.__dataclass_fields__}) for q in summary["plan"]["queries"])
+    except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
+        log.warning("corpus view in %s not read: %s", out, exc)
+        return None
+    plan = CorpusPlan(terms=tuple(h.term for h in headlines), seeds=(), options=CorpusOptions(), queries=queries)
+    view = CorpusView(scope=summary["scope"], plan=plan, corpus_works=int(summary["corpus_works"]), **frames,
+                      headlines=headlines, requests=summary.get("requests"), cache_hits=summary.get("cache_hits"),
+                      cost_usd=summary.get("cost_usd"), elapsed_s=float(summary.get("elapsed_s") or 0.0))
+    return view, {CORPUS_FILES[name]: text for name, text in texts.items()}
+
+
+def _read_headline(data: Mapping[str, Any]) -> TermHeadline:
+    first = data.get("first_use")
+    return TermHeadline(**{**data, "first_use": FirstUse(**first) if first else None,
+                           "top_fields": tuple((str(k), int(v)) for k, v in data.get("top_fields") or ()),
+                           "institution_works": tuple((str(k), int(v)) for k, v in data.get("institution_works") or ())})
 
 
 def _short(title: str, limit: int = 60) -> str:

@@ -230,14 +230,21 @@ def graph_seeds(graph: nx.DiGraph) -> dict[str, list[str]]:
     return {names.get(seed, seed): [seed, *twins.get(seed, ())] for seed in graph.graph.get("seeds") or []}
 
 
-def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings | None) -> tuple[Any, str]:
+def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings | None,
+               saved: Any = None) -> tuple[Any, str]:
     """The corpus view of the terms with the graph's seeds, or ``None`` and one line saying why
     not: turned off, a regular expression (OpenAlex cannot search one), no API settings, or the
-    API unreachable, out of budget or (``--offline``) not in the cache."""
+    API unreachable, out of budget or (``--offline``) not in the cache.
+
+    A graph from a snapshot (``crawl.corpus == "snapshot"``) has its corpus already: ``saved``,
+    the view ``citegraph snapshot`` wrote beside it, is the answer for the terms it counted, and
+    the API is never asked about a graph whose corpus it is not."""
     from .corpus import corpus_view
 
     if not options.corpus:
         return None, "corpus view turned off (--no-corpus)"
+    if (graph.graph.get("crawl") or {}).get("corpus") == "snapshot":
+        return _snapshot_corpus(graph, options, saved)
     if options.regex:
         return None, "corpus view skipped: OpenAlex search cannot run a regular expression"
     if settings is None:
@@ -249,12 +256,28 @@ def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings |
         return None, f"corpus view skipped: {str(exc).splitlines()[0]}"
 
 
+def _snapshot_corpus(graph: nx.DiGraph, options: AnalysisOptions, saved: Any) -> tuple[Any, str]:
+    where = (graph.graph.get("crawl") or {}).get("snapshot") or "the snapshot"
+    if saved is None:
+        return None, (f"corpus view skipped: this graph comes from {where} and its corpus view (corpus.json and "
+                      "the corpus_*.csv files) is not beside it; run citegraph snapshot again")
+    view = saved[0]
+    missing = [term for term in options.terms if term not in {h.term for h in view.headlines}]
+    if missing:
+        terms = " ".join(f"--term {t!r}" for t in options.terms)
+        return None, (f"corpus view skipped: the snapshot run counted {', '.join(repr(h.term) for h in view.headlines)}, "
+                      f"not {', '.join(map(repr, missing))}; run citegraph snapshot {where} {terms} to count them")
+    return view, ""
+
+
 def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = AnalysisOptions(), *,
-                  settings: Settings | None = None) -> AnalysisReport:
+                  settings: Settings | None = None, saved_corpus: Any = None) -> AnalysisReport:
     """Run every analysis, add the corpus view when it can be had, and write the report, its
     CSVs (``corpus_*.csv`` too) and the exports (``nodes.csv``, GEXF, GraphML) with term use and
     highlights joined in, all renamed into place together. ``graph`` is only read, and the
-    crawl's ``graph.json`` is left as the crawl wrote it.
+    crawl's ``graph.json`` is left as the crawl wrote it. ``saved_corpus``: the
+    :func:`~citegraph.corpus.read_corpus_view` of the graph's directory (a snapshot run's view),
+    whose files are copied unchanged when it is the one reported.
     """
     from .analysis import analyze, highlights
     from .analysis.highlights import export_view
@@ -263,11 +286,13 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = A
 
     check_writable(out_dir)
     analysis = analyze(graph, terms=options.terms, regex=options.regex)
-    view, note = corpus_for(graph, options, settings)
+    view, note = corpus_for(graph, options, settings, saved_corpus)
     marks = highlights(graph, analysis.uses, analysis=analysis)
     with atomic_files() as files:  # the report, the corpus tables and the exports, together
         paths = write_report(graph, analysis, out_dir, corpus=view, corpus_note=note, files=files)
-        if view is not None:
+        if view is not None and saved_corpus is not None and view is saved_corpus[0]:
+            paths.update({name: files.write(out_dir / name, text) for name, text in saved_corpus[1].items()})
+        elif view is not None:
             paths.update(write_corpus_csvs(view, out_dir, files=files))
         paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False, files=files))
     return AnalysisReport(graph, analysis, marks, paths, view, note)
@@ -275,9 +300,14 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = A
 
 def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, options: AnalysisOptions = AnalysisOptions(),
                  settings: Settings | None = None) -> AnalysisReport:
-    """``citegraph analyze``: load the crawled graph in ``graph_dir`` and analyse it."""
+    """``citegraph analyze``: load the crawled graph in ``graph_dir`` and analyse it (with the
+    corpus view saved beside it when the graph comes from a snapshot)."""
+    from .corpus import read_corpus_view
+
     graph = load_graph(graph_dir)
-    return analyze_graph(graph, out_dir or Path(graph_dir), options, settings=settings)
+    from_snapshot = (graph.graph.get("crawl") or {}).get("corpus") == "snapshot"
+    saved = read_corpus_view(graph_dir) if from_snapshot and options.corpus else None
+    return analyze_graph(graph, out_dir or Path(graph_dir), options, settings=settings, saved_corpus=saved)
 
 
 def render_graph(graph: nx.DiGraph, out: Path, *, max_nodes: int = 2000, terms: Sequence[str] = ("pre-training",),

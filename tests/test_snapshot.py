@@ -209,11 +209,13 @@ def api_and_snapshot_runs(demo_snapshot: Path, tmp_path_factory) -> tuple[Path, 
     return api, snap
 
 
-def test_seeded_snapshot_graph_is_the_crawls_graph(api_and_snapshot_runs) -> None:
+def test_seeded_snapshot_graph_is_the_crawls_graph(api_and_snapshot_runs, demo_snapshot: Path) -> None:
     api, snap = api_and_snapshot_runs
     def same_but_the_corpus_name(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert data["graph"]["crawl"].pop("corpus") in ("demo", "snapshot")
+        crawl = data["graph"]["crawl"]
+        assert crawl.pop("corpus") in ("demo", "snapshot")
+        assert crawl.pop("snapshot", str(demo_snapshot)) == str(demo_snapshot)  # where the works came from
         return data
 
     assert same_but_the_corpus_name(snap / "graph.json") == same_but_the_corpus_name(api / "graph.json")
@@ -321,3 +323,37 @@ def test_a_second_writer_of_the_same_out_waits_then_stops_and_changes_nothing(de
         result = CliRunner().invoke(main, ["snapshot", str(demo_snapshot), "--term", "fine-tuning", "--out", str(out)])
     assert result.exit_code == 13 and "another citegraph run is writing" in result.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_analyze_reports_the_snapshots_own_corpus_view_and_never_asks_the_api(api_and_snapshot_runs,
+                                                                             tmp_path: Path) -> None:
+    """A snapshot graph's corpus is the snapshot: ``analyze`` opens on the view the snapshot run
+    counted (every work checked by the matcher), copies its files unchanged, and for a term the
+    run did not count says how to count it instead of asking OpenAlex about another corpus."""
+    _, snap = api_and_snapshot_runs
+    runner = CliRunner()
+    result = runner.invoke(main, ["analyze", str(snap), "--out", str(tmp_path / "a"),
+                                  "--api-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 0, result.output
+    assert "corpus: 'pre-training' in the snapshot at" in result.output
+    report = (tmp_path / "a" / "report.md").read_text()
+    answer = report[report.index("## The answer"):report.index("## In the crawled graph")]
+    assert "**In the snapshot at" in answer and "13,732 works**" in answer
+    assert "use it in their title or abstract (citegraph's matcher, every work checked)" in answer
+    assert "crawl, depth 2 from bert (2019), gpt1 (2018), ulmfit (2018) in the snapshot at" in answer
+    for file in CORPUS_FILES.values():
+        assert (tmp_path / "a" / file).read_bytes() == (snap / file).read_bytes(), file
+    other = runner.invoke(main, ["analyze", str(snap), "--term", "fine-tuning", "--out", str(tmp_path / "b"),
+                                 "--api-url", "http://127.0.0.1:9"])
+    assert other.exit_code == 0, other.output
+    assert "the snapshot run counted 'pre-training', not 'fine-tuning'; run citegraph snapshot" in other.output
+    assert "127.0.0.1:9" not in other.output and not (tmp_path / "b" / "corpus.json").exists()
+
+
+def test_the_term_neighbourhoods_report_names_what_the_graph_is(demo_snapshot: Path, tmp_path: Path) -> None:
+    run_snapshot(demo_snapshot, ["pre-training"], tmp_path / "o", options=SnapshotOptions(max_works=200))
+    assert CliRunner().invoke(main, ["analyze", str(tmp_path / "o")]).exit_code == 0
+    report = (tmp_path / "o" / "report.md").read_text()
+    assert "**In the crawl** — the 200 works around “pre-training” in the snapshot at" in report
+    assert "its users and the works they cite or are cited by (" in report and "more left out by --max-works)" in report
+    assert "direct citation neighbours only" in report

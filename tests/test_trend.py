@@ -46,7 +46,7 @@ def test_trend_against_another_server_names_it_as_the_scope(standin_factory: Any
     result = invoke("trend", "--term", "pre-training", "--api-url", server.url, "--out", str(tmp_path / "out"),
                     "--cache-dir", str(tmp_path / "cache"), "--rate-limit", "200")
     assert result.exit_code == 0, result.output
-    assert f"'pre-training' in the corpus at {server.url}, 5 works: 3 works match; first verified use 2010 (W4" \
+    assert f"'pre-training' in the corpus at {server.url}, 5 works: 3 works match (stemmed search); first verified use 2010 (W4" \
         in result.output
 
 

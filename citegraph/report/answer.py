@@ -16,6 +16,7 @@ import networkx as nx
 import pandas as pd
 
 from ..analysis import Analysis
+from ..corpus import COUNTED_BY
 from .blocks import Block, Bullets, Heading, Paragraph, Table
 
 __all__ = ["answer_blocks", "crawl_scope"]
@@ -39,10 +40,22 @@ def crawl_scope(G: nx.DiGraph, analysis: Analysis) -> str:
     direction = {"refs": "references-only", "citing": "citing-works-only", "both": "references-and-citing"}.get(
         crawl.get("direction"), "")
     seeds = ", ".join(f"{s['name']} ({s['year']})" if s.get("year") else s["name"] for s in analysis.seeds)
-    source = _CORPUS_NAMES.get(crawl.get("corpus"), "OpenAlex" if crawl.get("corpus") == "openalex" else "")
+    source = _source_name(crawl)
+    if crawl.get("direction") == "term-neighbourhood":
+        left_out = int(crawl.get("left_out_by_max_works") or 0)
+        return (f"the {analysis.coverage['works']:,} works around “{crawl.get('term', analysis.term)}”"
+                f"{' in ' + source if source else ''}: its users and the works they cite or are cited by"
+                + (f" ({left_out:,} more left out by --max-works)" if left_out else ""))
     depth = f", depth {crawl['depth']}" if crawl.get("depth") is not None else ""
     return (f"the {analysis.coverage['works']:,} works of a {direction + ' ' if direction else ''}crawl"
             f"{depth} from {seeds}" + (f" in {source}" if source else ""))
+
+
+def _source_name(crawl: dict) -> str:
+    """Where the graph's works came from, in words ("" when the graph does not say)."""
+    if crawl.get("corpus") == "snapshot":
+        return f"the snapshot at {crawl['snapshot']}" if crawl.get("snapshot") else "a snapshot"
+    return _CORPUS_NAMES.get(crawl.get("corpus"), "OpenAlex" if crawl.get("corpus") == "openalex" else "")
 
 
 def _first_year(frame: pd.DataFrame, column: str, value: str) -> tuple[int | None, int]:
@@ -99,7 +112,8 @@ def _corpus_bullets(view: Any, terms: list[str]) -> list[str]:
         takeoff = (f"It took off in {h.takeoff_year} and peaked in {h.peak_year}" if h.takeoff_year
                    else "It has no take-off year (never 5 works in a year)")
         fields = ", ".join(f"{name} ({count:,})" for name, count in h.top_fields)
-        sentence = (f"**In {h.scope}**, {h.term_works:,} works use “{term}” in their title or abstract; {first} "
+        how = COUNTED_BY.get(h.counted_by, COUNTED_BY["openalex-search"])[1]
+        sentence = (f"**In {h.scope}**, {h.term_works:,} works {how}; {first} "
                     f"(`corpus_earliest.csv`). {takeoff} (`corpus_trend.csv`)."
                     + (f" Top fields: {fields} (`corpus_fields.csv`)." if fields else ""))
         out.append(" ".join([sentence, _institution_sentence(view, term), _seed_spread_sentence(view, term)]).strip())
@@ -122,7 +136,10 @@ def _limits_bullet(G: nx.DiGraph, analysis: Analysis) -> str:
     crawl = G.graph.get("crawl") or {}
     years = [s["year"] for s in analysis.seeds if s.get("year")]
     span = (f"{min(years)}–{max(years)}" if years and min(years) != max(years) else f"{years[0]}") if years else ""
-    if crawl.get("direction", "refs") == "refs":
+    if crawl.get("direction") == "term-neighbourhood":
+        what = ("The graph holds the term's users and their direct citation neighbours only, so chains and the main "
+                "path run through works that use the term or touch one that does, not through the wider literature.")
+    elif crawl.get("direction", "refs") == "refs":
         what = (f"A references-only crawl from {span + ' ' if span else ''}seeds sees only what the seeds' ancestry "
                 "cites: neither uses of the term it does not cite nor anything published after the seeds.")
     else:

@@ -90,7 +90,7 @@ def _seeded_graph(source: SnapshotSource, seed_texts: Sequence[str], options: Sn
     if aliases:
         result = replace(result, records=records, depths=depths, merged_versions=aliases)
     crawl_info = {"direction": "refs", "depth": options.depth, "dangling_refs": len(result.dangling),
-                  "seed_warnings": _seed_warnings(seeds), "corpus": "snapshot",
+                  "seed_warnings": _seed_warnings(seeds), "corpus": "snapshot", "snapshot": str(source.snapshot.root),
                   "seed_twins": {s.id: list(s.twins) for s in seeds if s.twins}}
     graph = build_graph(result.records, seeds=result.seeds, depths=result.depths, seed_names=result.seed_names,
                         crawl_info=crawl_info)
@@ -102,7 +102,8 @@ def _term_graph(source: SnapshotSource, term: str, max_works: int) -> tuple[nx.D
     depths, left_out = source.neighbourhood(term, max_works)
     records = {work: slim_record(raw) for work, raw in source.get_works(list(depths)).items()}
     crawl_info = {"direction": "term-neighbourhood", "depth": 1, "dangling_refs": 0, "seed_warnings": [],
-                  "term": term, "left_out_by_max_works": left_out}
+                  "term": term, "left_out_by_max_works": left_out, "corpus": "snapshot",
+                  "snapshot": str(source.snapshot.root)}
     return build_graph(records, seeds=[], depths=depths, crawl_info=crawl_info), left_out
 
 

@@ -41,6 +41,9 @@ log = logging.getLogger("citegraph")
 class SnapshotSource:
     """One scanned snapshot in one engine (see the module docstring)."""
 
+    #: The corpus view's counts of a term's works are of matcher-verified users, not search hits.
+    term_counting = "matcher"
+
     def __init__(self, engine: Engine, snapshot: Snapshot) -> None:
         self.engine = engine
         self.snapshot = snapshot
