@@ -357,3 +357,5 @@ def test_the_term_neighbourhoods_report_names_what_the_graph_is(demo_snapshot: P
     assert "**In the crawl** — the 200 works around “pre-training” in the snapshot at" in report
     assert "its users and the works they cite or are cited by (" in report and "more left out by --max-works)" in report
     assert "direct citation neighbours only" in report
+    assert "citations (crawl: term-neighbourhood, depth 1) around the works using “pre-training”. Matched:" in report
+    assert "around the seeds" not in report and "How the term reached each seed" not in report

@@ -218,18 +218,19 @@ def build_document(G: nx.DiGraph, analysis: Analysis, corpus: Any = None, corpus
     searched = ", ".join(_searched(analysis))
     crawl = G.graph.get("crawl") or {}
     how = (f" (crawl: {crawl.get('direction', '?')}, depth {crawl.get('depth', '?')})" if crawl else "")
+    around = (" around the seeds " + ", ".join(f"{s['name']} ({s['id']})" for s in analysis.seeds) if analysis.seeds
+              else f" around the works using “{crawl['term']}”" if crawl.get("term") else "")
     doc: list[Block] = [
         Heading(1, f"Where did {_term_phrase(analysis)} come from, and how did it spread?"),
-        Paragraph(f"Citation graph of {cov['works']} works and {cov['citations']} citations{how} around the seeds "
-                  + ", ".join(f"{s['name']} ({s['id']})" for s in analysis.seeds)
-                  + f". Matched: {searched}. Every number below is a row of the CSV named next to it."),
+        Paragraph(f"Citation graph of {cov['works']} works and {cov['citations']} citations{how}{around}"
+                  f". Matched: {searched}. Every number below is a row of the CSV named next to it."),
         Link("Explore the works, the chains and the text that matched: graph.html (written by crawl --html "
              "or citegraph render)", "graph.html"),
         *answer_blocks(G, analysis, corpus, corpus_note),
         Heading(2, "In the crawled graph"),
         Bullets((_earliest_sentence(analysis),)),
-        Heading(3, "How the term reached each seed"),
-        Bullets(tuple(_seed_sentences(analysis))),
+        *([Heading(3, "How the term reached each seed"), Bullets(tuple(_seed_sentences(analysis)))]
+          if analysis.seeds else []),
         Heading(3, "When and where it spread"),
         Bullets(tuple(_spread_sentences(analysis))),
         Heading(2, "Evidence"),
