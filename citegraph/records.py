@@ -299,6 +299,15 @@ def _read(malformed: list[str], name: str, extract: Any, default: Any) -> Any:
         return default
 
 
+def _shared(text: str | None) -> str | None:
+    """One string object for all works with this value (:func:`sys.intern`).
+
+    Types, venues, fields, topics, dates and author names repeat across works; a million works
+    held a copy each (about 0.5 KB per work) in the records and then in the graph's nodes.
+    """
+    return intern(text) if type(text) is str else text  # (intern takes no str subclass)
+
+
 def record_id(raw: Any) -> str:
     """The short id of a raw record; :class:`MalformedRecord` when it names no work."""
     if type(raw) is not dict and not isinstance(raw, Mapping):
@@ -357,19 +366,19 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
         id=own_id,
         title=title,
         year=year,
-        date=date,
+        date=_shared(date),
         doi=doi,
         arxiv_id=arxiv_id,
-        type=kind,
-        venue=venue,
-        authors=tuple(authors),
+        type=_shared(kind),
+        venue=_shared(venue),
+        authors=tuple(map(_shared, authors)),
         cited_by_count=_int_or_none(raw.get("cited_by_count")),
         referenced_works_count=ref_count,
         references=tuple(references),
         abstract=abstract,
         has_abstract=bool(abstract) and not citation_line,
-        field=field,
-        topics=tuple(topics),
-        updated_date=updated,
+        field=_shared(field),
+        topics=tuple(map(_shared, topics)),
+        updated_date=_shared(updated),
         warnings=tuple(warnings),
     )
