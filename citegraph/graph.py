@@ -109,7 +109,7 @@ def build_graph(
 
 def _cited(references: Sequence[str], work: str, canonical: Mapping[str, str]) -> list[str]:
     """The node keys of the works ``work`` cites that the graph holds (no repeats, not itself)."""
-    keys = [canonical[ref] for ref in references if ref in canonical]
+    keys = [key for key in map(canonical.get, references) if key is not None]  # one look-up per reference
     return [key for key in keys if key != work] if work in keys else keys
 
 
