@@ -457,6 +457,10 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
     matched, as it says more than a title); ``collocations`` the content words right before
     each match ("unsupervised", "generative", "language model").
     """
+    needle = matcher.needle
+    if needle and needle not in (title or "").lower() and not (has_abstract and needle in (abstract or "").lower()):
+        # what finditer would conclude for both texts, without its generators: most works
+        return NO_USE if has_abstract else UNKNOWN_USE
     found: dict[str, list[TermMatch]] = {}
     texts = {"title": title or "", "abstract": (abstract or "") if has_abstract else ""}
     for name, text in texts.items():

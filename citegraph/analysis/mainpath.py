@@ -126,7 +126,7 @@ def _kahn_levels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     while frontier.size:
         level[frontier] = depth
         hit = targets[_edge_positions(ptr, frontier)]
-        np.subtract.at(indegree, hit, 1)
+        indegree -= np.bincount(hit, minlength=n)  # as np.subtract.at(indegree, hit, 1), several times faster
         frontier = _distinct(hit[indegree[hit] == 0])
         depth += 1
     return level
