@@ -250,11 +250,11 @@ def _condense(G: nx.DiGraph, names: Sequence[Any], src: np.ndarray, dst: np.ndar
 def _steps(src: np.ndarray, level: np.ndarray) -> list[np.ndarray]:
     """The condensed citations cut by the level of their citing component, in level order: in
     a pass, one step reads only values that earlier steps (or later ones, going backwards) finished."""
-    keys = level[src]
-    order = np.argsort(keys, kind="stable")
-    cuts = np.searchsorted(keys[order], np.arange(level.max(initial=0) + 2)).tolist()
+    keys = _compact(level, level.size)[src]
+    order = _compact(np.argsort(keys, kind="stable"), src.size)
+    # where each level starts in that order: the counts of the levels below it
+    cuts = [0, *np.cumsum(np.bincount(keys, minlength=level.max(initial=0) + 1)).tolist()]
     del keys
-    order = _compact(order, src.size)
     return [order[lo:hi] for lo, hi in itertools.pairwise(cuts) if lo < hi]
 
 
@@ -307,11 +307,19 @@ def _count_paths(src: np.ndarray, dst: np.ndarray, steps: list[np.ndarray], inde
     return _Counts(up, down, total, logs)
 
 
-def _choices(end: np.ndarray, other: np.ndarray, gain: np.ndarray, share: np.ndarray,
+#: Citations per block where a pass needs float temporaries: 20M citations at once made two
+#: 160 MB arrays at the main path's peak memory; blocks give the same values.
+_BLOCK = 1 << 21
+
+
+def _choices(end: np.ndarray, other: np.ndarray, best_other: np.ndarray, share: np.ndarray,
              best: np.ndarray) -> np.ndarray:
-    """For each component, the component across the citation at ``end`` whose ``gain`` attains
-    ``best`` (ties: the larger share, then the smaller component); -1 with no citation there."""
-    hit = np.flatnonzero(gain == best[end])
+    """For each component, the component across the citation at ``end`` whose gain — the
+    citation's share plus ``best_other`` of the component across it — attains ``best`` (ties:
+    the larger share, then the smaller component); -1 with no citation there."""
+    hit = np.concatenate([np.flatnonzero(share[lo:lo + _BLOCK] + best_other[other[lo:lo + _BLOCK]]
+                                         == best[end[lo:lo + _BLOCK]]) + lo
+                          for lo in range(0, end.size, _BLOCK)] or [np.zeros(0, dtype=np.intp)])
     hit = hit[np.lexsort((other[hit], -share[hit], end[hit]))]
     first = hit[np.r_[True, end[hit][1:] != end[hit][:-1]]] if hit.size else hit
     choice = np.full(best.size, -1, dtype=np.intp)
@@ -379,16 +387,12 @@ class _Flow:
     @cached_property
     def next_down(self) -> np.ndarray:
         """The component each one cites on its best path down (``best_down``), or -1."""
-        gain = self.best_down[self.dst]  # one citation-sized temporary, not two
-        gain += self.share
-        return _choices(self.src, self.dst, gain, self.share, self.best_down)
+        return _choices(self.src, self.dst, self.best_down, self.share, self.best_down)
 
     @cached_property
     def next_up(self) -> np.ndarray:
         """The component citing each one on its best path up (``best_up``), or -1."""
-        gain = self.best_up[self.src]
-        gain += self.share
-        return _choices(self.dst, self.src, gain, self.share, self.best_up)
+        return _choices(self.dst, self.src, self.best_up, self.share, self.best_up)
 
     @cached_property
     def work_of(self) -> np.ndarray:
