@@ -12,6 +12,10 @@ not timed), then times, per stage:
   spread (adoption by year, spelling, collocations, mediation, bursts), main path, RPYS —
   split by ``Analysis.timings``; ``analysis_other`` is what ``analyze`` does outside its timers.
 
+``stages_cpu`` gives the CPU seconds of the same stages (terms and analysis together) and
+``load_average`` the machine's load when the size finished: on a shared machine, wall time
+includes waiting for a core.
+
 Memory: ``peak_rss_mb`` is the process's high-water mark (``VmHWM``), read after each stage
 too; ``baseline_rss_mb`` is the interpreter with citegraph, networkx and pandas imported, before
 any data. Growth exponents are least-squares slopes of log(time) and log(peak - baseline)
@@ -24,6 +28,7 @@ import argparse
 import gc
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -61,16 +66,17 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
     from benchmarks.synthetic import SyntheticDataset
 
     baseline = _status_mb("VmRSS")
-    clock = time.perf_counter
+    clock, cpu = time.perf_counter, time.process_time
     started = clock()
     dataset = SyntheticDataset(n, seed=seed, mean_refs=mean_refs)
     seeds = [s.rsplit("/", 1)[-1] for s in dataset.seeds]
     records: dict[str, Any] = {}
-    slim_s = 0.0
+    slim_s = slim_cpu = 0.0
     for raw in dataset.works():
-        t = clock()
+        t, c = clock(), cpu()
         record = slim_record(raw)
         slim_s += clock() - t
+        slim_cpu += cpu() - c
         records[record.id] = record
     generate_s = clock() - started - slim_s
     del dataset, raw
@@ -78,18 +84,18 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
     rss: dict[str, float] = {"slim": _status_mb("VmRSS")}
     hwm: dict[str, float] = {"slim": _status_mb("VmHWM")}
 
-    t = clock()
+    t, c = clock(), cpu()
     graph = build_graph(records, seeds=seeds, seed_names={s: f"seed{k}" for k, s in enumerate(seeds, 1)})
-    build_s = clock() - t
+    build_s, build_cpu = clock() - t, cpu() - c
     hwm["build_graph"] = _status_mb("VmHWM")
     _note(f"n={n}: build_graph in {build_s:.1f}s")
     del records
     gc.collect()
     rss["build_graph"] = _status_mb("VmRSS")
 
-    t = clock()
+    t, c = clock(), cpu()
     result = analyze(graph, terms=("pre-training",))
-    analyze_s = clock() - t
+    analyze_s, analyze_cpu = clock() - t, cpu() - c
     hwm["analysis"] = _status_mb("VmHWM")
     _note(f"n={n}: analyze in {analyze_s:.1f}s")
     rss["analysis"] = _status_mb("VmRSS")
@@ -110,6 +116,9 @@ def measure(n: int, *, mean_refs: float = 20.0, seed: int = 0) -> dict[str, Any]
         "stages": {"slim": round(slim_s, 3), "build_graph": round(build_s, 3), "terms": round(terms_s, 3),
                    "analysis": round(analysis_s, 3)},
         "analysis_parts": parts,
+        # CPU seconds of this process: on a shared machine wall time includes waiting for a core
+        "stages_cpu": {"slim": round(slim_cpu, 3), "build_graph": round(build_cpu, 3), "terms_and_analysis": round(analyze_cpu, 3)},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "total_s": round(slim_s + build_s + analyze_s, 3),
         "baseline_rss_mb": baseline,
         "rss_after_mb": rss,

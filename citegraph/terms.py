@@ -440,6 +440,9 @@ class TermUse:
 
 #: The use of a work whose text was never seen.
 UNKNOWN_USE = TermUse("unknown")
+#: The use of a work whose title and real abstract were searched in vain: most works, so they
+#: share this one value (a million of them were a million objects).
+NO_USE = TermUse("no")
 
 
 def term_hits(title: str | None, abstract: str | None, has_abstract: bool, matcher: TermMatcher) -> TermUse:
@@ -454,6 +457,10 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
     matched, as it says more than a title); ``collocations`` the content words right before
     each match ("unsupervised", "generative", "language model").
     """
+    needle = matcher.needle
+    if needle and needle not in (title or "").lower() and not (has_abstract and needle in (abstract or "").lower()):
+        # what finditer would conclude for both texts, without its generators: most works
+        return NO_USE if has_abstract else UNKNOWN_USE
     found: dict[str, list[TermMatch]] = {}
     texts = {"title": title or "", "abstract": (abstract or "") if has_abstract else ""}
     for name, text in texts.items():
@@ -461,7 +468,7 @@ def term_hits(title: str | None, abstract: str | None, has_abstract: bool, match
         if matches:
             found[name] = matches
     if not found:
-        return TermUse("no") if has_abstract else UNKNOWN_USE
+        return NO_USE if has_abstract else UNKNOWN_USE
     forms: dict[str, None] = {}
     spellings: dict[str, None] = {}
     collocations: dict[str, None] = {}

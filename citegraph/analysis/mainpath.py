@@ -87,7 +87,13 @@ def _index_edges(G: nx.DiGraph) -> tuple[list[Any], np.ndarray, np.ndarray]:
     else:  # two ids share a hash (as -1 and -2 do)
         index = {node: i for i, node in enumerate(names)}
         cited = np.fromiter(map(index.__getitem__, cited_works), dtype=np.intp, count=int(ptr[-1]))
-    return names, ptr, cited.astype(np.intp, copy=False)
+    return names, ptr, _compact(cited, len(names))
+
+
+def _compact(positions: np.ndarray, size: int) -> np.ndarray:
+    """Citation-sized index arrays as int32 while they fit: at 20M citations each kept array is
+    160 MB in int64, and the main path holds five of them at its peak. Indexing reads them the same."""
+    return positions.astype(np.int32 if size < 2**31 else np.intp, copy=False)
 
 
 def _edge_positions(ptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -115,10 +121,11 @@ def _kahn_levels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Kahn's algorithm a whole layer at a time: ``level`` is 0 for nodes with no incoming edge,
     else 1 + the largest level among the nodes pointing at them (longest-path layering); -1 for
     nodes on a cycle or reachable only through one, whose in-degree never drops to 0."""
-    order = np.argsort(src, kind="stable")
     ptr = np.zeros(n + 1, dtype=np.intp)
     np.cumsum(np.bincount(src, minlength=n), out=ptr[1:])
-    targets = dst[order]
+    # citations come grouped by citing work (the graph's order): then sorting them is the
+    # identity, and skipping it spares two citation-sized arrays at the main path's peak memory
+    targets = dst if not src.size or (src[1:] >= src[:-1]).all() else dst[np.argsort(src, kind="stable")]
     indegree = np.bincount(dst, minlength=n)
     level = np.full(n, -1, dtype=np.intp)
     frontier = np.flatnonzero(indegree == 0)
@@ -126,7 +133,7 @@ def _kahn_levels(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     while frontier.size:
         level[frontier] = depth
         hit = targets[_edge_positions(ptr, frontier)]
-        np.subtract.at(indegree, hit, 1)
+        indegree -= np.bincount(hit, minlength=n)  # as np.subtract.at(indegree, hit, 1), several times faster
         frontier = _distinct(hit[indegree[hit] == 0])
         depth += 1
     return level
@@ -243,8 +250,11 @@ def _condense(G: nx.DiGraph, names: Sequence[Any], src: np.ndarray, dst: np.ndar
 def _steps(src: np.ndarray, level: np.ndarray) -> list[np.ndarray]:
     """The condensed citations cut by the level of their citing component, in level order: in
     a pass, one step reads only values that earlier steps (or later ones, going backwards) finished."""
-    order = np.argsort(level[src], kind="stable")
-    cuts = np.searchsorted(level[src][order], np.arange(level.max(initial=0) + 2)).tolist()
+    keys = _compact(level, level.size)[src]
+    order = _compact(np.argsort(keys, kind="stable"), src.size)
+    # where each level starts in that order: the counts of the levels below it
+    cuts = [0, *np.cumsum(np.bincount(keys, minlength=level.max(initial=0) + 1)).tolist()]
+    del keys
     return [order[lo:hi] for lo, hi in itertools.pairwise(cuts) if lo < hi]
 
 
@@ -297,11 +307,19 @@ def _count_paths(src: np.ndarray, dst: np.ndarray, steps: list[np.ndarray], inde
     return _Counts(up, down, total, logs)
 
 
-def _choices(end: np.ndarray, other: np.ndarray, gain: np.ndarray, share: np.ndarray,
+#: Citations per block where a pass needs float temporaries: 20M citations at once made two
+#: 160 MB arrays at the main path's peak memory; blocks give the same values.
+_BLOCK = 1 << 21
+
+
+def _choices(end: np.ndarray, other: np.ndarray, best_other: np.ndarray, share: np.ndarray,
              best: np.ndarray) -> np.ndarray:
-    """For each component, the component across the citation at ``end`` whose ``gain`` attains
-    ``best`` (ties: the larger share, then the smaller component); -1 with no citation there."""
-    hit = np.flatnonzero(gain == best[end])
+    """For each component, the component across the citation at ``end`` whose gain — the
+    citation's share plus ``best_other`` of the component across it — attains ``best`` (ties:
+    the larger share, then the smaller component); -1 with no citation there."""
+    hit = np.concatenate([np.flatnonzero(share[lo:lo + _BLOCK] + best_other[other[lo:lo + _BLOCK]]
+                                         == best[end[lo:lo + _BLOCK]]) + lo
+                          for lo in range(0, end.size, _BLOCK)] or [np.zeros(0, dtype=np.intp)])
     hit = hit[np.lexsort((other[hit], -share[hit], end[hit]))]
     first = hit[np.r_[True, end[hit][1:] != end[hit][:-1]]] if hit.size else hit
     choice = np.full(best.size, -1, dtype=np.intp)
@@ -369,12 +387,12 @@ class _Flow:
     @cached_property
     def next_down(self) -> np.ndarray:
         """The component each one cites on its best path down (``best_down``), or -1."""
-        return _choices(self.src, self.dst, self.share + self.best_down[self.dst], self.share, self.best_down)
+        return _choices(self.src, self.dst, self.best_down, self.share, self.best_down)
 
     @cached_property
     def next_up(self) -> np.ndarray:
         """The component citing each one on its best path up (``best_up``), or -1."""
-        return _choices(self.dst, self.src, self.best_up[self.src] + self.share, self.share, self.best_up)
+        return _choices(self.dst, self.src, self.best_up, self.share, self.best_up)
 
     @cached_property
     def work_of(self) -> np.ndarray:
@@ -413,6 +431,7 @@ def _flow(G: nx.DiGraph) -> _Flow:
     else:
         comp, cycles, src, dst = _condense(G, names, src, dst, level)
         level = _kahn_levels(int(comp.max()) + 1, src, dst)
+    src, dst = _compact(src, level.size), _compact(dst, level.size)
     steps = _steps(src, level)
     indegree, outdegree = np.bincount(dst, minlength=level.size), np.bincount(src, minlength=level.size)
     with np.errstate(over="ignore"):  # an overflow shows in the total, and the counts are redone in logs
