@@ -260,8 +260,8 @@ def _snapshot_rows(snapshot: Mapping[str, Any]) -> list[list[Any]]:
                              _fmt(run.get("peak_rss_mb"), 0), "–", f"**failed**: {run.get('error')}"])
                 continue
             t = run["timings"]
-            versus = (f"{_x(py['total_s'] / run['total_s'])} faster, {_x(py['peak_rss_mb'] / run['peak_rss_mb'])} "
-                      "less memory" if py_ok else "–")
+            versus = (f"time {_x(py['total_s'] / run['total_s'])}, RSS {_x(py['peak_rss_mb'] / run['peak_rss_mb'])}"
+                      if py_ok else "–")
             split = ", ".join(f"{name} {mb:,.0f}" for name, mb in sorted(run["peak_by_process_mb"].items(),
                                                                           key=lambda kv: -kv[1]) if mb >= 5)
             rows.append([_fmt(n), label, FORMAT_NAMES[run["format"]], _fmt(run["bytes"] / 1e6, 1),
