@@ -247,11 +247,30 @@ def _analysis_section(results: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
-def _snapshot_rows(snapshot: Mapping[str, Any]) -> list[list[Any]]:
+def _python_row(n: int, py: Mapping[str, Any]) -> list[Any]:
+    ok = py.get("ok")
+    return [_fmt(n), "Python pipeline", "records in memory", "–", "–", "–", "–", "–", "–",
+            f"**{_fmt(py['total_s'], 1)}**" if ok else "–",
+            _fmt(py.get("peak_rss_mb"), 0) if py.get("peak_rss_mb") else "–", "1x",
+            (f"slim + build_graph + analyze of all {py['edges']:,} edges ({py['source']})" if ok
+             else f"**failed** ({py.get('source')}): {py.get('error')}")]
+
+
+def _snapshot_rows(snapshot: Mapping[str, Any], analysis: Mapping[str, Any] | None = None,
+                   analysis_stamp: Mapping[str, Any] | None = None) -> list[list[Any]]:
+    """One row per run, and the Python pipeline's per size; when that failed or is missing, the
+    analysis section's number for the size (with the date it was measured) is shown instead, and
+    the comparison column uses it."""
     python = {r["n"]: r for r in snapshot.get("python", [])}
+    earlier = {r["n"]: r for r in (analysis or {}).get("results", []) if r.get("ok")}
     rows = []
     for n in snapshot["sizes"]:
         py = python.get(n)
+        failed = py if py is not None and not py.get("ok") else None
+        if failed is not None and n in earlier:
+            when = (analysis_stamp or {}).get("started", "an earlier run")
+            py = {**earlier[n], "source": f"the analysis section, measured {when} at git "
+                                         f"`{(analysis_stamp or {}).get('git', '?')}`; this run's measurement failed"}
         py_ok = py is not None and py.get("ok")
         for run in [r for r in snapshot["runs"] if r["n"] == n]:
             label = f"{run['engine']}{' ' + snapshot.get('spark_master', '') if run['engine'] == 'spark' else ''}"
@@ -270,12 +289,10 @@ def _snapshot_rows(snapshot: Mapping[str, Any]) -> list[list[Any]]:
                          f"{run['peak_rss_mb']:,.0f}", versus,
                          f"{run['term_users']:,} term users; graph {run['graph_works']:,} works "
                          f"({run['left_out']:,} left out by --max-works); {run['processes']} process(es): {split}"])
+        if failed is not None and py is not failed:
+            rows.append(_python_row(n, failed))
         if py is not None:
-            rows.append([_fmt(n), "Python pipeline", "records in memory", "–", "–", "–", "–", "–", "–",
-                         f"**{_fmt(py['total_s'], 1)}**" if py_ok else "–",
-                         _fmt(py.get("peak_rss_mb"), 0) if py.get("peak_rss_mb") else "–", "1x",
-                         (f"slim + build_graph + analyze of all {py['edges']:,} edges ({py['source']})" if py_ok
-                          else f"**failed**: {py.get('error')}")])
+            rows.append(_python_row(n, py))
     return rows
 
 
@@ -308,7 +325,8 @@ def _snapshot_section(results: Mapping[str, Any]) -> list[str]:
     for engine, reason in (snapshot.get("skipped") or {}).items():
         lines += [f"{engine}: skipped ({reason}).", ""]
     lines += _table(["works", "engine", "format", "data MB", "start s", "scan s", "match s", "graph s", "corpus s",
-                     "total s", "peak RSS MB", "Python pipeline / this", "notes"], _snapshot_rows(snapshot))
+                     "total s", "peak RSS MB", "Python pipeline / this", "notes"],
+                    _snapshot_rows(snapshot, results.get("analysis"), (results.get("sections") or {}).get("analysis")))
     full = snapshot.get("full") or {}
     extrapolated = _extrapolation_rows(snapshot)
     if extrapolated:
