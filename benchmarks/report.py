@@ -341,6 +341,8 @@ def _snapshot_section(results: Mapping[str, Any]) -> list[str]:
                   "parts (DuckDB spills its table to disk, Spark persists to memory and disk).", ""]
         lines += _table(["engine", "format", "µs per work", "fixed s", "full works", "h on this machine (by works)",
                          "MB/s (compressed)", "h by bytes", "Spark: h by executors"], extrapolated)
+    for note in snapshot.get("notes", []):
+        lines += ["", note]
     return lines + [""]
 
 
