@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-__all__ = ["render", "evaluate_targets"]
+__all__ = ["render", "evaluate_targets", "merge_results", "SNAPSHOT_TARGETS"]
+
+SECTIONS = ("crawl", "analysis", "snapshot")
+#: The snapshot path's targets at 1M works, from issue 15's measurements on this kind of machine
+#: (2 cores): DuckDB ~18 s and ~0.5 GB from gz JSON lines, ~10 s from Parquet; Spark local[2]
+#: ~110 s. The bounds leave the shared machine some room: (engine, format, seconds, MB or None).
+SNAPSHOT_TARGETS = (("duckdb", "jsonl", 30.0, 1024.0), ("duckdb", "parquet", 20.0, 1024.0),
+                    ("spark", "jsonl", 180.0, None), ("spark", "parquet", 180.0, None))
+FORMAT_NAMES = {"jsonl": "JSON lines (gz)", "parquet": "Parquet"}
 
 
 def _fmt(value: Any, digits: int = 2) -> str:
@@ -38,6 +46,42 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return lines
+
+
+def merge_results(previous: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """``current`` with every section it did not measure taken from ``previous`` (a rerun of one
+    section keeps the others). Each section keeps the stamp of the run that measured it; a
+    section of an older ``results.json`` without stamps gets that run's dates and commit."""
+    merged = dict(current)
+    stamps = dict(current.get("sections") or {})
+    old_stamps = previous.get("sections") or {}
+    for name in SECTIONS:
+        if name in current or name not in previous:
+            continue
+        merged[name] = previous[name]
+        stamps[name] = old_stamps.get(name) or {
+            "started": previous.get("started"), "finished": previous.get("finished"),
+            "git": (previous.get("machine") or {}).get("git"), "load_end": previous.get("load_end"),
+            "command": previous.get("command"), "load_start": (previous.get("machine") or {}).get("load_start")}
+    merged["sections"] = stamps
+    return merged
+
+
+def _snapshot_targets(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
+    runs = {(r["engine"], r["format"]): r for r in snapshot.get("runs", []) if r["n"] == 1_000_000}
+    targets = []
+    for engine, fmt, seconds, mb in SNAPSHOT_TARGETS:
+        run = runs.get((engine, fmt))
+        if run is None:
+            continue
+        ok = bool(run.get("ok"))
+        limit = f"under {seconds:g} s" + (f" and {mb / 1024:g} GB" if mb else "")
+        value = (f"{run['total_s']:.1f} s, {run['peak_rss_mb']:,.0f} MB peak RSS (process tree)" if ok
+                 else run.get("error"))
+        met = ok and run["total_s"] < seconds and (mb is None or run["peak_rss_mb"] < mb)
+        targets.append({"target": f"snapshot 1M works, {engine} from {FORMAT_NAMES[fmt]}: {limit}",
+                        "value": value, "met": met})
+    return targets
 
 
 def evaluate_targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -88,6 +132,7 @@ def evaluate_targets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                         "value": f"time ~ n^{growth['time']}, memory ~ n^{growth['memory']} "
                                  f"(sizes {', '.join(f'{n:,}' for n in growth['sizes'])})",
                         "met": growth["time"] <= 1.2})
+    targets += _snapshot_targets(results.get("snapshot") or {})
     return targets
 
 
@@ -210,12 +255,120 @@ def _analysis_section(results: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
+def _python_row(n: int, py: Mapping[str, Any]) -> list[Any]:
+    ok = py.get("ok")
+    return [_fmt(n), "Python pipeline", "records in memory", "–", "–", "–", "–", "–", "–",
+            f"**{_fmt(py['total_s'], 1)}**" if ok else "–",
+            _fmt(py.get("peak_rss_mb"), 0) if py.get("peak_rss_mb") else "–", "1x",
+            (f"slim + build_graph + analyze of all {py['edges']:,} edges ({py['source']})" if ok
+             else f"**failed** ({py.get('source')}): {py.get('error')}")]
+
+
+def _snapshot_rows(snapshot: Mapping[str, Any], analysis: Mapping[str, Any] | None = None,
+                   analysis_stamp: Mapping[str, Any] | None = None) -> list[list[Any]]:
+    """One row per run, and the Python pipeline's per size; when that failed or is missing, the
+    analysis section's number for the size (with the date it was measured) is shown instead, and
+    the comparison column uses it."""
+    python = {r["n"]: r for r in snapshot.get("python", [])}
+    earlier = {r["n"]: r for r in (analysis or {}).get("results", []) if r.get("ok")}
+    rows = []
+    for n in snapshot["sizes"]:
+        py = python.get(n)
+        failed = py if py is not None and not py.get("ok") else None
+        if failed is not None and n in earlier:
+            when = (analysis_stamp or {}).get("started", "an earlier run")
+            py = {**earlier[n], "source": f"the analysis section, measured {when} at git "
+                                         f"`{(analysis_stamp or {}).get('git', '?')}`; this run's measurement failed"}
+        py_ok = py is not None and py.get("ok")
+        for run in [r for r in snapshot["runs"] if r["n"] == n]:
+            label = f"{run['engine']}{' ' + snapshot.get('spark_master', '') if run['engine'] == 'spark' else ''}"
+            if not run.get("ok"):
+                rows.append([_fmt(n), label, FORMAT_NAMES[run["format"]], "–", "–", "–", "–", "–", "–", "–",
+                             _fmt(run.get("peak_rss_mb"), 0), "–", f"**failed**: {run.get('error')}"])
+                continue
+            t = run["timings"]
+            versus = (f"time {_x(py['total_s'] / run['total_s'])}, RSS {_x(py['peak_rss_mb'] / run['peak_rss_mb'])}"
+                      if py_ok else "–")
+            split = ", ".join(f"{name} {mb:,.0f}" for name, mb in sorted(run["peak_by_process_mb"].items(),
+                                                                          key=lambda kv: -kv[1]) if mb >= 5)
+            rows.append([_fmt(n), label, FORMAT_NAMES[run["format"]], _fmt(run["bytes"] / 1e6, 1),
+                         _fmt(run["start_s"], 1), _fmt(t.get("scan_s"), 1), _fmt(t.get("match_s"), 1),
+                         _fmt(t.get("graph_s"), 1), _fmt(t.get("corpus_s"), 1), f"**{_fmt(run['total_s'], 1)}**",
+                         f"{run['peak_rss_mb']:,.0f}", versus,
+                         f"{run['term_users']:,} term users; graph {run['graph_works']:,} works "
+                         f"({run['left_out']:,} left out by --max-works); {run['processes']} process(es): {split}"])
+        if failed is not None and py is not failed:
+            rows.append(_python_row(n, failed))
+        if py is not None:
+            rows.append(_python_row(n, py))
+    return rows
+
+
+def _extrapolation_rows(snapshot: Mapping[str, Any]) -> list[list[Any]]:
+    rows = []
+    for e in snapshot.get("extrapolation", []):
+        executors = e.get("executors") or {}
+        rows.append([e["engine"], FORMAT_NAMES[e["format"]], _fmt(e["us_per_work"], 1), _fmt(e["fixed_s"], 1),
+                     _fmt(e["full_works"]), f"**{_fmt(e['hours_by_works'])}**",
+                     _fmt(e.get("mb_per_s")), _fmt(e.get("hours_by_bytes")),
+                     ", ".join(f"{k}: {v:g} h" for k, v in executors.items()) or "–"])
+    return rows
+
+
+def _snapshot_section(results: Mapping[str, Any]) -> list[str]:
+    snapshot = results.get("snapshot")
+    if not snapshot:
+        return []
+    lines = ["## Snapshot path vs the Python pipeline (synthetic snapshots, one fresh process per run)", "",
+             f"`citegraph snapshot PATH --term pre-training` with no seeds (`run_snapshot`: scan every part and check "
+             f"the manifest's counts, match the term with citegraph's matcher, build the graph of the term's users and "
+             f"their citation neighbours bounded by --max-works {snapshot['max_works']:,}, write it and the corpus "
+             f"CSVs) over synthetic works (mean {snapshot['mean_refs']:g} references) in OpenAlex's layout, 400k "
+             "records a part. **start** = opening the engine (Spark: the JVM); scan / match / graph / corpus are "
+             "`summary.json`'s timings; **total** = start + run_snapshot. **Peak RSS** is the process tree's (the "
+             "driver and, for Spark, the JVM and its Python workers): the sum of each process's own VmHWM, polled "
+             "from /proc. The **Python pipeline** row is `benchmarks/analysis_scaling.py` at the same size: slim "
+             "records → build_graph → analyze, the whole graph in memory (a different job: it analyses every work, "
+             "where the snapshot path scans every work and analyses only the term's neighbourhood).", ""]
+    for engine, reason in (snapshot.get("skipped") or {}).items():
+        lines += [f"{engine}: skipped ({reason}).", ""]
+    lines += _table(["works", "engine", "format", "data MB", "start s", "scan s", "match s", "graph s", "corpus s",
+                     "total s", "peak RSS MB", "Python pipeline / this", "notes"],
+                    _snapshot_rows(snapshot, results.get("analysis"), (results.get("sections") or {}).get("analysis")))
+    full = snapshot.get("full") or {}
+    extrapolated = _extrapolation_rows(snapshot)
+    if extrapolated:
+        lines += ["", f"### Extrapolation to the full snapshot ({_fmt(full.get('works'))} works; "
+                      f"{_fmt((full.get('jsonl_bytes') or 0) / 1e9, 0)} GB of gz JSON lines)", "",
+                  f"Full size from: {full.get('source')}. Assumptions: the cost is linear in works — seconds per "
+                  "work are the marginal cost between the two largest sizes, **fixed s** what remains (start, graph, "
+                  "corpus view) — and, for JSON lines, linear in compressed bytes too (real records are several times "
+                  "bigger than synthetic ones, so the by-bytes hours are the likelier ones); Spark executors split "
+                  "the scan evenly, each a 2-core executor scanning at this machine's local[2] rate (the larger of "
+                  "the two estimates, fixed part not divided). Memory is not extrapolated: both engines stream the "
+                  "parts (DuckDB spills its table to disk, Spark persists to memory and disk).", ""]
+        lines += _table(["engine", "format", "µs per work", "fixed s", "full works", "h on this machine (by works)",
+                         "MB/s (compressed)", "h by bytes", "Spark: h by executors"], extrapolated)
+    for note in snapshot.get("notes", []):
+        lines += ["", note]
+    return lines + [""]
+
+
+def _sections(results: Mapping[str, Any]) -> list[str]:
+    """When sections come from different runs, which run measured each."""
+    stamps = results.get("sections") or {}
+    if len({(s.get("started"), s.get("git")) for s in stamps.values()}) <= 1:
+        return []
+    return [f"- **{name}** section measured {s.get('started')} → {s.get('finished')} at git `{s.get('git')}` "
+            f"(load at end {s.get('load_end')}; `{s.get('command')}`)" for name, s in stamps.items() if name in results]
+
+
 def render(results: Mapping[str, Any]) -> str:
     """The whole ``RESULTS.md``."""
     lines = ["# citegraph benchmark results", ""]
     if results.get("quick"):
         lines += ["**Quick smoke run** (tiny sizes, no latency): checks the benchmark runs; its numbers mean nothing.", ""]
-    lines += _machine(results) + [""]
+    lines += _machine(results) + _sections(results) + [""]
     targets = results.get("targets") or []
     if targets:
         lines += ["## Targets", ""]
@@ -226,6 +379,7 @@ def render(results: Mapping[str, Any]) -> str:
     if results.get("crawl"):
         lines += _crawl_section(results)
     lines += _analysis_section(results)
+    lines += _snapshot_section(results)
     for note in results.get("notes", []):
         lines += [f"- {note}"]
     return "\n".join(lines).rstrip() + "\n"

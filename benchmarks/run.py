@@ -1,9 +1,13 @@
-"""The one benchmark command: crawl against the floor and a naive crawler, and analysis scaling.
+"""The one benchmark command: crawl against the floor and a naive crawler, analysis scaling, and
+the snapshot path (DuckDB and Spark, JSON lines and Parquet) against the Python pipeline.
 
-    python -m benchmarks.run                 # the full run (~20 minutes): writes benchmarks/RESULTS.md
+    python -m benchmarks.run                 # the full run (~1-1.5 hours): writes benchmarks/RESULTS.md
+    python -m benchmarks.run --only-snapshot # the snapshot section alone, merged into results.json
     python -m benchmarks.run --quick --out /tmp/bench    # a smoke run in seconds
 
-Writes ``RESULTS.md`` (machine, date, tables, targets) and ``results.json`` into ``--out``.
+Writes ``RESULTS.md`` (machine, date, tables, targets) and ``results.json`` into ``--out``. A
+section that is skipped keeps what ``--out``'s ``results.json`` already holds for it (with the
+date and commit it was measured at), so one section can be rerun alone.
 See ``benchmarks/README.md`` for what is measured and how the floor is defined.
 """
 
@@ -27,15 +31,17 @@ if __package__ in (None, ""):  # ``python benchmarks/run.py``: make ``benchmarks
 
 from benchmarks.analysis_scaling import exponents, run_sizes
 from benchmarks.crawl_compare import bench_dataset
-from benchmarks.report import evaluate_targets, render
+from benchmarks.report import evaluate_targets, merge_results, render
+from benchmarks.snapshot_bench import extrapolate, full_snapshot_size, run_grid
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEMO_SEED_NAMES = ("bert", "gpt1", "ulmfit")
 FULL = {"synthetic_works": 100_000, "sizes": "10k,100k,1M", "latency_ms": 60.0, "jitter_ms": 40.0, "rate_limit": 10,
-        "repeats": 3, "timeout": 1500.0}
+        "repeats": 3, "timeout": 1500.0, "snapshot_sizes": "100k,1M", "snapshot_part_records": 400_000}
 QUICK = {"synthetic_works": 2_000, "sizes": "1k,2k,4k", "latency_ms": 0.0, "jitter_ms": 0.0, "rate_limit": None,
-         "repeats": 1, "timeout": 120.0}
+         "repeats": 1, "timeout": 120.0, "snapshot_sizes": "1k,2k", "snapshot_part_records": 700}
+SECTIONS = ("crawl", "analysis", "snapshot")
 #: The naive crawler's pacing keeps the same 5% margin under the limit as citegraph's limiter,
 #: so it is not penalised by 429s (each costs a 1 s Retry-After): its best case.
 NAIVE_MARGIN = 0.95
@@ -54,7 +60,19 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=HERE, help="where RESULTS.md and results.json go [benchmarks/]")
     parser.add_argument("--sizes", default=None, help="analysis sizes, e.g. 10k,100k,1M [full: 10k,100k,1M]")
     parser.add_argument("--skip-analysis", action="store_true", help="crawl benchmark only")
-    parser.add_argument("--skip-crawl", action="store_true", help="analysis scaling only")
+    parser.add_argument("--skip-crawl", action="store_true", help="no crawl benchmark")
+    parser.add_argument("--skip-snapshot", action="store_true", help="no snapshot benchmark")
+    parser.add_argument("--only-snapshot", action="store_true",
+                        help="the snapshot benchmark alone (= --skip-crawl --skip-analysis)")
+    parser.add_argument("--snapshot-sizes", default=None, help="snapshot sizes, e.g. 100k,1M [full: 100k,1M]")
+    parser.add_argument("--snapshot-engines", default="duckdb,spark", help="duckdb and/or spark [both]")
+    parser.add_argument("--snapshot-formats", default="jsonl,parquet", help="jsonl and/or parquet [both]")
+    parser.add_argument("--snapshot-data", type=Path, default=None,
+                        help="keep (and reuse) the synthetic snapshots here [a temporary directory]")
+    parser.add_argument("--snapshot-timeout", type=float, default=None, help="seconds per snapshot run [1500]")
+    parser.add_argument("--full-manifest", type=Path, default=None,
+                        help="a real OpenAlex works manifest.json: the full snapshot's size for the extrapolation "
+                             "[a documented constant]")
     parser.add_argument("--datasets", default="demo,synthetic", help="crawl datasets: demo, synthetic [both]")
     parser.add_argument("--synthetic-works", type=parse_size, default=None, help="synthetic crawl dataset size [100k]")
     parser.add_argument("--demo-data", type=Path, default=None, help="demo works.jsonl [../shared/data/demo]")
@@ -198,6 +216,42 @@ def run_analysis(args: argparse.Namespace, config: dict[str, Any]) -> dict[str, 
             "notes": notes}
 
 
+def _python_pipeline(args: argparse.Namespace, config: dict[str, Any], sizes: Sequence[int],
+                     analysis: dict[str, Any] | None, measured_now: bool) -> list[dict[str, Any]]:
+    """The Python pipeline at the snapshot's sizes: from this run's analysis section when it has
+    them, else measured now (one ``analysis_scaling`` subprocess per size)."""
+    known = {r["n"]: r for r in (analysis or {}).get("results", []) if r.get("ok") and r["mean_refs"] == args.mean_refs}
+    rows = []
+    for n in sizes:
+        if measured_now and n in known:
+            rows.append({**known[n], "source": "this run's analysis section"})
+        else:
+            rows += [{**r, "source": "measured for this section"} for r in
+                     run_sizes([n], mean_refs=args.mean_refs, seed=args.seed, timeout=config["timeout"],
+                               mem_limit_gib=args.mem_limit_gib, progress=_log)]
+    return rows
+
+
+def run_snapshot_section(args: argparse.Namespace, config: dict[str, Any], work: Path,
+                         analysis: dict[str, Any] | None, analysis_now: bool) -> dict[str, Any]:
+    sizes = [parse_size(s) for s in (args.snapshot_sizes or config["snapshot_sizes"]).split(",") if s.strip()]
+    engines = [e.strip() for e in args.snapshot_engines.split(",") if e.strip()]
+    formats = [f.strip() for f in args.snapshot_formats.split(",") if f.strip()]
+    grid = run_grid(sizes, engines, formats, data_dir=args.snapshot_data or work / "snapshots", seed=args.seed,
+                    mean_refs=args.mean_refs, timeout=args.snapshot_timeout or config["timeout"],
+                    part_records=config["snapshot_part_records"], progress=_log)
+    for engine, reason in grid["skipped"].items():
+        _log(f"[snapshot] {engine} skipped: {reason}")
+    grid["python"] = _python_pipeline(args, config, sizes, analysis, analysis_now)
+    grid["full"] = full_snapshot_size(args.full_manifest)
+    grid["extrapolation"] = extrapolate(grid["runs"], grid["full"])
+    return grid
+
+
+def _section_stamp(started: str, command: str) -> dict[str, Any]:
+    return {"started": started, "finished": _now(), "git": _git(), "load_end": _load(), "command": command}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     config = dict(QUICK if args.quick else FULL)
@@ -215,12 +269,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     _log(f"benchmark {'(quick) ' if args.quick else ''}on {results['machine']['cpus']} CPUs, "
          f"load {results['machine']['load_start']}")
+    if args.only_snapshot:
+        args.skip_crawl = args.skip_analysis = True
     work = Path(tempfile.mkdtemp(prefix="citegraph-bench-"))
+    results["sections"] = {}
     try:
         if not args.skip_crawl:
+            started = _now()
             results["crawl"] = run_crawls(args, config, work)
+            results["sections"]["crawl"] = _section_stamp(started, command)
         if not args.skip_analysis:
+            started = _now()
             results["analysis"] = run_analysis(args, config)
+            results["sections"]["analysis"] = _section_stamp(started, command)
+        if not args.skip_snapshot:
+            started = _now()
+            results["snapshot"] = run_snapshot_section(args, config, work, results.get("analysis"),
+                                                       not args.skip_analysis)
+            results["sections"]["snapshot"] = _section_stamp(started, command)
     finally:
         if args.keep_data:
             _log(f"data kept in {work}")
@@ -228,6 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     results["finished"] = _now()
     results["load_end"] = _load()
+    previous_file = args.out / "results.json"
+    if previous_file.is_file():
+        previous = json.loads(previous_file.read_text(encoding="utf-8"))
+        if bool(previous.get("quick")) == args.quick:
+            results = merge_results(previous, results)
     results["targets"] = evaluate_targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

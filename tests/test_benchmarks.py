@@ -9,6 +9,7 @@ import json
 import statistics
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -38,12 +39,12 @@ def slim(works: list[dict]) -> list[dict]:
 
 def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     out = tmp_path / "bench"
-    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=240)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out),
+                           "--snapshot-engines", "duckdb"], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads((out / "results.json").read_text())
     assert {"schema", "command", "quick", "started", "finished", "machine", "settings", "crawl", "analysis",
-            "targets"} <= set(results)
+            "snapshot", "targets"} <= set(results)
     assert results["quick"] is True
     assert {"cpus", "cpu_model", "ram_gib", "python"} <= set(results["machine"])
     crawls = [c for c in results["crawl"] if not c.get("skipped")]
@@ -63,9 +64,102 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
         assert r["edges"] > r["n"] and r["total_s"] > 0 and r["peak_rss_mb"] > r["baseline_rss_mb"] > 0
         assert set(r["stages"]) == {"slim", "build_graph", "terms", "analysis"}
     assert results["analysis"]["exponents"]["time"] is not None
+    snapshot = results["snapshot"]
+    assert [(r["n"], r["engine"], r["format"]) for r in snapshot["runs"]] == [
+        (n, "duckdb", fmt) for n in (1000, 2000) for fmt in ("jsonl", "parquet")]
+    for run in snapshot["runs"]:
+        assert run["ok"] and run["records"] == run["n"] and run["parts"] >= 2
+        assert run["total_s"] >= run["timings"]["scan_s"] > 0 and run["peak_rss_mb"] > 50
+        assert 0 < run["term_users"] <= run["candidates"]
+    by_size = {(r["n"], r["format"]): r["term_users"] for r in snapshot["runs"]}
+    assert by_size[1000, "jsonl"] == by_size[1000, "parquet"]
+    assert [p["n"] for p in snapshot["python"]] == [1000, 2000]
+    assert all(p["source"] == "this run's analysis section" for p in snapshot["python"])
+    assert {e["format"] for e in snapshot["extrapolation"]} == {"jsonl", "parquet"}
+    assert snapshot["full"]["works"] >= 240_000_000 and "issue 15" in snapshot["full"]["source"]
     text = (out / "RESULTS.md").read_text()
     assert "## Targets" in text and "## Crawl" in text and "## Analysis scaling" in text
+    assert "## Snapshot path vs the Python pipeline" in text and "Extrapolation to the full snapshot" in text
     assert results["machine"]["cpu_model"] in text
+
+    # The snapshot section alone, rerun: the crawl and analysis sections stay, stamped with their run.
+    again = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out), "--only-snapshot",
+                            "--snapshot-engines", "duckdb", "--snapshot-sizes", "1k", "--snapshot-formats", "parquet"],
+                           cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr[-2000:]
+    merged = json.loads((out / "results.json").read_text())
+    assert merged["crawl"] == results["crawl"] and merged["analysis"] == results["analysis"]
+    assert [(r["n"], r["format"]) for r in merged["snapshot"]["runs"]] == [(1000, "parquet")]
+    assert merged["snapshot"]["python"][0]["source"] == "measured for this section"
+    assert set(merged["sections"]) == {"crawl", "analysis", "snapshot"}
+    assert "## Crawl" in (out / "RESULTS.md").read_text()
+
+
+def test_quick_snapshot_benchmark_on_spark(tmp_path: Path) -> None:
+    from benchmarks.snapshot_bench import spark_unavailable
+
+    reason = spark_unavailable()
+    if reason:
+        pytest.skip(f"Spark snapshot benchmark: {reason}")
+    out = tmp_path / "bench"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick", "--only-snapshot", "--out", str(out),
+                           "--snapshot-engines", "spark", "--snapshot-sizes", "1k", "--snapshot-formats", "parquet"],
+                          cwd=REPO, capture_output=True, text=True, timeout=280)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (run,) = json.loads((out / "results.json").read_text())["snapshot"]["runs"]
+    if not run["ok"] and "java" in run["error"].lower():
+        pytest.skip(f"Spark snapshot benchmark: the java runtime cannot start Spark here ({run['error'][:200]})")
+    assert run["ok"], run
+    assert run["engine"] == "spark" and run["records"] == 1000 and run["term_users"] > 0
+    # The JVM is a child of the measured process: the tree's peak holds it.
+    assert run["processes"] >= 2 and run["peak_by_process_mb"].get("java", 0) > 50
+    assert run["peak_rss_mb"] > run["python_peak_rss_mb"]
+
+
+def test_tree_memory_counts_a_grandchilds_peak() -> None:
+    """Spark's JVM is a child of the measured process: its memory must be in the tree's peak."""
+    from benchmarks.snapshot_bench import TreeMemory
+
+    grandchild = "import time; b = bytearray(150 * 2**20); time.sleep(1.0)"
+    child = subprocess.Popen([sys.executable, "-c",
+                              f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])"])
+    memory = TreeMemory()
+    while child.poll() is None:
+        memory.poll(child.pid)
+        time.sleep(0.05)
+    summary = memory.summary()
+    assert summary["processes"] == 2
+    assert summary["peak_rss_mb"] >= summary["sampled_rss_mb"] > 150
+
+
+def test_extrapolation_is_linear_in_works_and_bytes() -> None:
+    from benchmarks.snapshot_bench import extrapolate
+
+    runs = [{"n": n, "engine": engine, "format": "jsonl", "ok": True, "total_s": fixed + n * per,
+             "bytes": n * 300} for n in (100_000, 1_000_000) for engine, fixed, per in
+            (("duckdb", 2.0, 1e-5), ("spark", 20.0, 1e-4))]
+    rows = {r["engine"]: r for r in extrapolate(runs, {"works": 250_000_000, "jsonl_bytes": 250_000_000 * 1200})}
+    duck, spark = rows["duckdb"], rows["spark"]
+    assert duck["us_per_work"] == pytest.approx(10.0) and duck["fixed_s"] == pytest.approx(2.0)
+    assert duck["hours_by_works"] == pytest.approx((2 + 2500) / 3600, abs=0.01)
+    assert duck["hours_by_bytes"] == pytest.approx(4 * duck["hours_by_works"], rel=0.01)  # 4x bigger records
+    assert "executors" not in duck
+    assert spark["executors"][1] == spark["hours_by_bytes"]
+    assert spark["executors"][100] == pytest.approx((20 + 100_000 / 100) / 3600, abs=0.01)
+
+
+def test_full_snapshot_size_from_a_manifest(tmp_path: Path) -> None:
+    from benchmarks.snapshot_bench import FULL_SNAPSHOT, full_snapshot_size
+
+    manifest = tmp_path / "data" / "jsonl" / "works" / "manifest.json"
+    manifest.parent.mkdir(parents=True)
+    entries = [{"url": f"s3://openalex/data/jsonl/works/updated_date=2026-01-01/part_{k:04d}.gz",
+                "meta": {"content_length": 1000 + k, "record_count": 400_000}} for k in range(3)]
+    manifest.write_text(json.dumps({"entries": entries}))
+    full = full_snapshot_size(manifest)
+    assert full["works"] == 1_200_000 and full["jsonl_bytes"] == 3003 and full["parts"] == 3
+    assert str(manifest) in full["source"]
+    assert full_snapshot_size(None) == FULL_SNAPSHOT
 
 
 def test_floor_of_a_tiny_crawl(tiny_works: list[dict], tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def _spark_or_skip():
     try:
         import pyspark  # noqa: F401
     except ImportError:
-        pytest.skip("Spark parity: pyspark is not installed (pip install 'citegraph[spark]'; needs a java runtime)")
+        pytest.skip("Spark parity: pyspark is not installed (pip install 'citegraph[spark]')")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("Spark parity: no java runtime (install Debian's default-jre-headless)")
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")

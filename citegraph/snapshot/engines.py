@@ -34,6 +34,10 @@ ENGINES = ("duckdb", "spark")
 DEFAULT_SPARK_MASTER = "local[*]"
 #: Shuffle partitions on a cluster (2 in local mode): the default 200 makes every small job slow.
 SPARK_SHUFFLE_PARTITIONS = 8
+#: The JVM heap of a local master, where the driver is the executor too. Spark's default, 1 GB,
+#: runs out while persisting the works table of a 1M-work snapshot (measured: OutOfMemoryError in
+#: the columnar cache builder); a cluster's executors are sized by its own configuration.
+SPARK_LOCAL_DRIVER_MEMORY = "4g"
 
 
 class Engine:
@@ -132,7 +136,8 @@ class SparkEngine(Engine):
                    .config("spark.sql.session.timeZone", "UTC"))
         if master.startswith("local"):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-            builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+            builder = (builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                       .config("spark.driver.memory", SPARK_LOCAL_DRIVER_MEMORY))
         try:
             self.spark = builder.getOrCreate()
         except Exception as exc:  # the JVM could not start: no Java, no port, bad master
