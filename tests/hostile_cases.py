@@ -197,6 +197,16 @@ def _no_credentials_in_cache(ctx: Ctx, runs: list[Run]) -> str | None:
     return None
 
 
+def _no_credentials_anywhere(ctx: Ctx, runs: list[Run]) -> str | None:
+    """The password is in no message and no file written."""
+    if any("hunter2" in run.stderr for run in runs):
+        return "the password is in an error message"
+    for path in ctx.tmp.rglob("*"):
+        if path.is_file() and b"hunter2" in path.read_bytes():
+            return f"the password is in {path.name}"
+    return None
+
+
 # ---------------------------------------------------------------------------- the cases
 
 def _shape(field_name: str, value: Any) -> str:
@@ -328,6 +338,13 @@ CASES: list[Case] = [
     Case(11, "user:password in --api-url", lambda c: c.crawl("--seed", "W1", "--depth", "1",
                                                              url=c.url("valid").replace("http://", "http://ada:hunter2@")),
          {0}, check=_no_credentials_in_cache),
+    Case(11, "user:password in an --api-url nothing listens at", lambda c: c.crawl(
+        "--seed", "W1", url="http://ada:hunter2@127.0.0.1:9"), {8}, check=_no_credentials_anywhere),
+    Case(11, "user:password in --api-url, answered with HTML", lambda c: c.crawl(
+        "--seed", "W1", url=c.url("html").replace("http://", "http://ada:hunter2@")), {8}, check=_no_credentials_anywhere),
+    Case(11, "user:password in --api-url, then cache info", [lambda c: c.crawl(
+        "--seed", "W1", url=c.url("valid").replace("http://", "http://ada:hunter2@")),
+        lambda c: ["cache", "info", "--cache-dir", str(c.cache)]], {0}, check=_no_credentials_anywhere),
     # 12. ids and DOIs
     *[Case(12, f"--seed {seed}", lambda c, s=seed: c.demo("--seed", s, "--depth", "0"), {2}, "malformed seed id")
       for seed in ("W١", "W0001", "W٢٩٦٣٣٤١٩٥٦", "10.x/y extra", "doi:nonsense and more", "https://openalex.org/A5023888391")],
