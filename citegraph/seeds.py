@@ -114,6 +114,8 @@ class WorkSource(Protocol):
 
 
 _LOOKS_LIKE_ID = re.compile(r"^(?:w\d|10\.|doi:|arxiv:|https?://)", re.IGNORECASE)
+#: A first word no title starts with: DOI-shaped (``10.`` then a ``/``) or a ``doi:``/``arXiv:`` prefix.
+_ID_ATTEMPT = re.compile(r"^(?:10\.\S*/|doi:|arxiv:)", re.IGNORECASE)
 
 
 def parse_seed(text: str) -> SeedQuery:
@@ -133,6 +135,9 @@ def parse_seed(text: str) -> SeedQuery:
     if rest and _LOOKS_LIKE_ID.match(first) and (normalize_doi(first) or try_work_id(first) or parse_arxiv_id(first)):
         raise InputError(f"--seed {_shown(value)} is an id followed by more text; pass the id alone ({_shown(first)}) "
                          "or a title alone")
+    if rest and _ID_ATTEMPT.match(first):  # "10.x/y extra": a broken id, not a title worth a paid search
+        raise InputError(f"malformed seed id {_shown(first)} (followed by more text): expected a DOI 10.xxxx/… "
+                         "or an arXiv id like 1810.04805, alone; or pass a title alone")
     if _LOOKS_LIKE_ID.match(value) and " " not in value:
         raise InputError(f"malformed seed id {_shown(value)}: expected W123…, a DOI 10.xxxx/…, or an arXiv id like 1810.04805")
     if len(value.split()) < 2 and len(value) < 12:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .bulk import gc_paused
 from .errors import TermError
+from .regexcheck import refuse_slow_regex
 
 __all__ = [
     "TermMatcher",
@@ -288,49 +289,14 @@ def _starts_word(literal: str) -> str:
     return re.escape(literal) + rf"(?<!\w.{{{len(literal)}}})"
 
 
-_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-
-
-def _unbounded_repeats(items: Any, inside: bool = False) -> bool:
-    """True when the parsed pattern has a repeat of more than a few inside another such repeat
-    (``(a+)+``, ``(\\w*)*``, ``(x{1,50})+``): backtracking through it can take exponential time."""
-    for op, arg in items:
-        name = str(op)
-        if name in _REPEATS and name != "POSSESSIVE_REPEAT":
-            low, high, body = arg
-            big = high is re._constants.MAXREPEAT or high > 10  # type: ignore[attr-defined]
-            if big and (inside or _unbounded_repeats(body, True)):
-                return True
-            if _unbounded_repeats(body, inside):
-                return True
-        elif name in ("SUBPATTERN",):
-            if _unbounded_repeats(arg[-1], inside):
-                return True
-        elif name == "BRANCH":
-            if any(_unbounded_repeats(branch, inside) for branch in arg[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            if _unbounded_repeats(arg[1], inside):
-                return True
-    return False
-
-
-def _check_bounded(term: str, pattern: re.Pattern[str]) -> None:
-    """Refuse a regular expression whose matching time can explode (nested unbounded repeats)."""
-    import re._parser as parser  # the standard library's own regex parser
-
-    if _unbounded_repeats(parser.parse(pattern.pattern, pattern.flags).data):
-        raise TermError(f"--term regular expression {term!r} repeats a repeat (like (a+)+): matching it can take "
-                        "exponential time; write the inner part once (a+)")
-
-
 def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
     """One case-insensitive matcher for ``term`` and all its :func:`variants`, or for a regex.
 
     Matches stand alone as words: a letter, digit or underscore may not touch either end
     (``pretrainingx`` and ``unpretrained`` do not match; ``"pretraining"``, ``(pre-trained)``
     and ``pre-training-based`` do). Raises :class:`TermError` for an empty term, an invalid
-    regular expression, or one that matches the empty string.
+    regular expression, one that matches the empty string, or one whose matching time can
+    explode (:func:`citegraph.regexcheck.refuse_slow_regex`).
     """
     if term is None or not str(term).strip():
         raise TermError("empty --term: give a word such as pre-training, or a regular expression with --regex")
@@ -342,7 +308,7 @@ def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
             raise TermError(f"invalid --term regular expression {term!r}: {exc.msg} at position {exc.pos}") from exc
         if pattern.search("") is not None:
             raise TermError(f"--term regular expression {term!r} matches the empty string; make it match a word")
-        _check_bounded(term, pattern)
+        refuse_slow_regex(term, pattern)
         return TermMatcher(term=term, pattern=pattern, regex=True, forms=(term,))
     parts = _split_term(term)
     forms = tuple(variants(term))

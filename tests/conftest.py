@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import signal
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -23,6 +24,26 @@ DEMO_DIR = REPO / "citegraph" / "data" / "demo"
 DEMO_WORKS = DEMO_DIR / "works.jsonl.gz"
 DEMO_SEEDS = DEMO_DIR / "seeds.json"
 OPENALEX_DIR = REPO / "tests" / "fixtures" / "openalex"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sigint_reaches_child_processes() -> Iterator[None]:
+    """Child processes start with SIGINT's default disposition, as they do from a terminal.
+
+    A test run started as a background job of a non-interactive shell (``cmd &`` in a script,
+    ``nohup``, some CI runners) inherits SIGINT *ignored*; exec keeps an ignored signal
+    ignored, and Python then installs no KeyboardInterrupt handler, so every ``citegraph`` the
+    tests start would finish its crawl through a SIGINT and exit 0. A signal with a handler is
+    reset to the default on exec, so giving this process one is enough.
+    """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture(scope="session")

@@ -290,6 +290,25 @@ def test_id_batches_ask_for_xpac_works(hostile_factory, settings_for) -> None:
     assert "include_xpac" not in server.requests[1]["params"]  # a singleton finds any work
 
 
+@pytest.mark.parametrize("nameless", [{"title": "no id"}, {"id": None}, {"id": "https://openalex.org/A5023888391"},
+                                      {"id": 12345}])
+def test_a_batch_result_naming_no_work_is_left_out_first_time_and_from_the_cache(hostile_factory, settings_for,
+                                                                                nameless) -> None:
+    """Found by the batch of issue 14's cases: an id-less record in a batch was keyed ``""``
+    and crashed the sort of merged ids (exit 70) on the first run only: it was never cached."""
+    def answer(handler: hostile.Handler) -> None:
+        record = {key: value for key, value in hostile.work(2).items() if key != "id"} | nameless
+        handler.send_json(200, hostile.list_body([record, hostile.work(3)]))
+
+    server = hostile_factory(answer)
+    settings = settings_for(server.url)
+    with OpenAlexClient(settings) as client:
+        first = client.get_works(["W2", "W3"])
+    with OpenAlexClient(settings.with_(offline=True)) as client:
+        again = client.get_works(["W2", "W3"])
+    assert list(first) == list(again) == ["W3"] and len(server.requests) == 1
+
+
 # ---------------------------------------------------------------------------- foreign caches
 
 def _foreign_sqlite(path: Path) -> bytes:

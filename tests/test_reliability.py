@@ -527,6 +527,11 @@ CASES: list[Case] = [
     Case("bad --term regex", lambda c: ["analyze", str(c.graph_dir), "--term", "pre-(train", "--regex"], 12,
          "invalid --term regular expression"),
     Case("empty --term", lambda c: ["analyze", str(c.graph_dir), "--term", ""], 12, "empty --term"),
+    Case("catastrophic regex: a repeated repeat", lambda c: ["analyze", str(c.graph_dir), "--term", "(a+)+$", "--regex"],
+         12, "repeats a repeat (like (a+)+): matching it can take exponential time"),
+    Case("catastrophic regex: overlapping alternatives under a repeat",
+         lambda c: ["render", str(c.graph_dir), "--term", "(x|xy|y)*z", "--regex"], 12,
+         "repeats a choice the next character cannot decide"),
     Case("bad regex on crawl --analyze", lambda c: c.crawl("--seed", "W2", "--analyze", "--term", "[pre", "--regex"), 12,
          "invalid --term regular expression"),
     # SnapshotError (14)

@@ -153,7 +153,10 @@ def test_real_bert_record_is_repaired(lineage_records: dict[str, dict]) -> None:
 def test_percent_encoded_doi_urls_and_ids_with_trailing_text() -> None:
     """Issue 14 item 12: a copied DOI URL is a DOI; an id with more text is refused, not sent to a paid title search."""
     assert parse_seed("https://doi.org/10.18653%2Fv1%2FN19-1423").ref.api_ref() == "doi:10.18653/v1/n19-1423"
-    for text in ("10.18653/v1/N19-1423 extra", "W2963341956 bert", "arXiv:1810.04805 v2"):
+    for text in ("10.18653/v1/N19-1423 extra", "W2963341956 bert", "arXiv:1810.04805 v2",
+                 "10.x/y extra", "doi:nonsense and more", "arXiv:junk v2"):  # broken ids too (the batch of cases)
         with pytest.raises(InputError, match="followed by more text"):
             parse_seed(text)
     assert parse_seed("W3C guidelines for accessible content").kind == "title"
+    for title in ("10 ways to pre-train a model", "10.5 million tokens of pre-training data"):
+        assert parse_seed(title).kind == "title"

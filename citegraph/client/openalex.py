@@ -274,14 +274,17 @@ class OpenAlexClient:
         if fields:
             params["select"] = fields
         _, body = self._fetcher.fetch(Call(self._urls.canonical("/works", params), "list", params))
-        records = [r for r in body["results"] if isinstance(r, dict)]
+        # A result naming no work (no id, or not a W id) cannot be cached under any id, so it is
+        # not returned either: the first run and a rerun from the cache see the same answer.
+        records = [r for r in body["results"] if isinstance(r, dict) and record_id(r, "")]
+        if len(records) < len(body["results"]):
+            log.warning("an id batch answered %d results naming no work; ignored", len(body["results"]) - len(records))
         returned: set[str] = set()
         with self._cache.transaction():
             for record in records:
                 short = record_id(record, "")
-                if short:
-                    returned.add(short)
-                    self._cache.write(self._urls.work(short, fields), 200, record)
+                returned.add(short)
+                self._cache.write(self._urls.work(short, fields), 200, record)
             for short in batch:
                 if short not in returned:
                     self._cache.write(self._urls.work(short, fields), 404, {"error": "not in the answer to an openalex: filter"})
