@@ -107,6 +107,8 @@ class TermMatcher:
 
     ``parts`` is the term split into words (``["pre", "training"]``); empty for a regex.
     ``needle`` is a lowercase literal every match contains, used to skip texts cheaply.
+    ``literal`` is the lowercase literal every match of the last word starts with (``train``;
+    ``stud`` for "studying", whose forms include "studied"), right after the joiner.
     """
 
     term: str
@@ -114,6 +116,7 @@ class TermMatcher:
     regex: bool = False
     parts: tuple[str, ...] = ()
     needle: str = ""
+    literal: str = ""
     forms: tuple[str, ...] = field(default_factory=tuple)
     lowercase: re.Pattern[str] | None = None
 
@@ -324,9 +327,9 @@ def compile_term(term: str, *, regex: bool = False) -> TermMatcher:
         if len(parts) == 2:  # "pre- and post-training" uses pre-training too
             body = f"(?:{body}|{_starts_word(parts[0])}{_SUSPENDED}{re.escape(literal)}{rest})"
     body += r"(?!\w)"
-    needle = max([*parts[:-1], inf.stem], key=len)
+    needle = max([*parts[:-1], literal], key=len)  # not the stem: "studi(ed)" lacks "study"
     return TermMatcher(term=term, pattern=re.compile(body, re.IGNORECASE | re.DOTALL), parts=tuple(parts),
-                       needle=needle, forms=forms, lowercase=re.compile(body, re.DOTALL))
+                       needle=needle, literal=literal, forms=forms, lowercase=re.compile(body, re.DOTALL))
 
 
 # --- per work -------------------------------------------------------------------------------
