@@ -359,16 +359,22 @@ CASES: list[Case] = [
 
 # ---------------------------------------------------------------------------- the hostile answers
 
+def _answered_the_seed(handler: hostile.Handler) -> bool:
+    """Answer ``/works/W1`` with a seed citing W2 and W3; False for any other request."""
+    if not handler.server.hostile.requests[-1]["path"].startswith("/works/W1"):
+        return False
+    seed = hostile.work(1)
+    seed["referenced_works"] = ["https://openalex.org/W2", "https://openalex.org/W3"]
+    handler.send_json(200, seed)
+    return True
+
+
 def _answers() -> dict[str, hostile.Answer]:
     def shaped(name: str, value: Any) -> hostile.Answer:
         def answer(handler: hostile.Handler) -> None:
-            request = handler.server.hostile.requests[-1]
-            if request["path"].startswith("/works/W1"):
-                seed = hostile.work(1)
-                seed["referenced_works"] = ["https://openalex.org/W2", "https://openalex.org/W3"]
-                handler.send_json(200, seed)
+            if _answered_the_seed(handler):
                 return
-            batch = request["params"].get("filter", "").partition("openalex:")[2]
+            batch = handler.server.hostile.requests[-1]["params"].get("filter", "").partition("openalex:")[2]
             results = [hostile.work(int(w[1:])) for w in batch.split("|") if w[1:].isdigit()]
             if results:
                 results[0][name] = value
@@ -377,11 +383,7 @@ def _answers() -> dict[str, hostile.Answer]:
 
     def with_batch(mangle: Callable[[list[Any]], list[Any]]) -> hostile.Answer:
         def answer(handler: hostile.Handler) -> None:
-            request = handler.server.hostile.requests[-1]
-            if request["path"].startswith("/works/W1"):
-                seed = hostile.work(1)
-                seed["referenced_works"] = ["https://openalex.org/W2", "https://openalex.org/W3"]
-                handler.send_json(200, seed)
+            if _answered_the_seed(handler):
                 return
             handler.send_json(200, hostile.list_body(mangle([hostile.work(2), hostile.work(3)])))
         return answer
