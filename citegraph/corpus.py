@@ -89,6 +89,7 @@ __all__ = [
     "write_corpus_csvs",
     "CORPUS_FILES",
     "read_corpus_view",
+    "SavedCorpus",
     "DEFAULT_PERIODS",
     "INSTITUTION_TYPES",
     "TAKEOFF_MIN_WORKS",
@@ -600,14 +601,22 @@ def write_corpus_csvs(view: CorpusView, out_dir: Path | str, *, files: FileSet |
     return paths
 
 
-def read_corpus_view(directory: Path | str) -> tuple[CorpusView, dict[str, bytes]] | None:
-    """The corpus view a run wrote into ``directory`` (``corpus.json`` and the CSVs), and each
-    file's bytes, or None when it holds none or one that cannot be read.
+@dataclass(frozen=True, eq=False)
+class SavedCorpus:
+    """A corpus view read back from a run's directory, with each file's bytes (``{file name:
+    bytes}``) to copy unchanged, since a CSV read back is not always written back byte for byte."""
+
+    view: CorpusView
+    files: dict[str, bytes]
+
+
+def read_corpus_view(directory: Path | str) -> SavedCorpus | None:
+    """The corpus view a run wrote into ``directory`` (``corpus.json`` and the CSVs), or None
+    when it holds none or one that cannot be read.
 
     Why: ``citegraph snapshot`` counts the terms over every work of the snapshot and writes
     the view beside its graph; ``analyze`` of that graph must report that view (the snapshot is
-    the corpus), not ask the API about another one. The bytes let a caller copy the files
-    unchanged, since a CSV read back is not always written back byte for byte.
+    the corpus), not ask the API about another one.
     """
     out = Path(directory)
     try:
@@ -623,7 +632,7 @@ def read_corpus_view(directory: Path | str) -> tuple[CorpusView, dict[str, bytes
     view = CorpusView(scope=summary["scope"], plan=plan, corpus_works=int(summary["corpus_works"]), **frames,
                       headlines=headlines, requests=summary.get("requests"), cache_hits=summary.get("cache_hits"),
                       cost_usd=summary.get("cost_usd"), elapsed_s=float(summary.get("elapsed_s") or 0.0))
-    return view, {CORPUS_FILES[name]: text for name, text in texts.items()}
+    return SavedCorpus(view, {CORPUS_FILES[name]: text for name, text in texts.items()})
 
 
 def _read_headline(data: Mapping[str, Any]) -> TermHeadline:

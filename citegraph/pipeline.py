@@ -230,6 +230,12 @@ def graph_seeds(graph: nx.DiGraph) -> dict[str, list[str]]:
     return {names.get(seed, seed): [seed, *twins.get(seed, ())] for seed in graph.graph.get("seeds") or []}
 
 
+def _snapshot_root(graph: nx.DiGraph) -> str | None:
+    """Where a snapshot graph's works came from ("" when it does not say); None for any other graph."""
+    crawl = graph.graph.get("crawl") or {}
+    return str(crawl.get("snapshot") or "") if crawl.get("corpus") == "snapshot" else None
+
+
 def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings | None,
                saved: Any = None) -> tuple[Any, str]:
     """The corpus view of the terms with the graph's seeds, or ``None`` and one line saying why
@@ -243,8 +249,9 @@ def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings |
 
     if not options.corpus:
         return None, "corpus view turned off (--no-corpus)"
-    if (graph.graph.get("crawl") or {}).get("corpus") == "snapshot":
-        return _snapshot_corpus(graph, options, saved)
+    root = _snapshot_root(graph)
+    if root is not None:
+        return _snapshot_corpus(root or "the snapshot", options, saved)
     if options.regex:
         return None, "corpus view skipped: OpenAlex search cannot run a regular expression"
     if settings is None:
@@ -256,12 +263,11 @@ def corpus_for(graph: nx.DiGraph, options: AnalysisOptions, settings: Settings |
         return None, f"corpus view skipped: {str(exc).splitlines()[0]}"
 
 
-def _snapshot_corpus(graph: nx.DiGraph, options: AnalysisOptions, saved: Any) -> tuple[Any, str]:
-    where = (graph.graph.get("crawl") or {}).get("snapshot") or "the snapshot"
+def _snapshot_corpus(where: str, options: AnalysisOptions, saved: Any) -> tuple[Any, str]:
     if saved is None:
         return None, (f"corpus view skipped: this graph comes from {where} and its corpus view (corpus.json and "
                       "the corpus_*.csv files) is not beside it; run citegraph snapshot again")
-    view = saved[0]
+    view = saved.view
     missing = [term for term in options.terms if term not in {h.term for h in view.headlines}]
     if missing:
         terms = " ".join(f"--term {t!r}" for t in options.terms)
@@ -276,8 +282,8 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = A
     CSVs (``corpus_*.csv`` too) and the exports (``nodes.csv``, GEXF, GraphML) with term use and
     highlights joined in, all renamed into place together. ``graph`` is only read, and the
     crawl's ``graph.json`` is left as the crawl wrote it. ``saved_corpus``: the
-    :func:`~citegraph.corpus.read_corpus_view` of the graph's directory (a snapshot run's view),
-    whose files are copied unchanged when it is the one reported.
+    :class:`~citegraph.corpus.SavedCorpus` of the graph's directory (a snapshot run's view), the
+    only view a snapshot graph reports; its files are copied unchanged.
     """
     from .analysis import analyze, highlights
     from .analysis.highlights import export_view
@@ -290,8 +296,8 @@ def analyze_graph(graph: nx.DiGraph, out_dir: Path, options: AnalysisOptions = A
     marks = highlights(graph, analysis.uses, analysis=analysis)
     with atomic_files() as files:  # the report, the corpus tables and the exports, together
         paths = write_report(graph, analysis, out_dir, corpus=view, corpus_note=note, files=files)
-        if view is not None and saved_corpus is not None and view is saved_corpus[0]:
-            paths.update({name: files.write(out_dir / name, text) for name, text in saved_corpus[1].items()})
+        if saved_corpus is not None and view is saved_corpus.view:
+            paths.update({name: files.write(out_dir / name, text) for name, text in saved_corpus.files.items()})
         elif view is not None:
             paths.update(write_corpus_csvs(view, out_dir, files=files))
         paths.update(save_graph(export_view(graph, analysis.uses, marks), out_dir, lossless=False, files=files))
@@ -305,8 +311,7 @@ def run_analysis(graph_dir: Path, *, out_dir: Path | None = None, options: Analy
     from .corpus import read_corpus_view
 
     graph = load_graph(graph_dir)
-    from_snapshot = (graph.graph.get("crawl") or {}).get("corpus") == "snapshot"
-    saved = read_corpus_view(graph_dir) if from_snapshot and options.corpus else None
+    saved = read_corpus_view(graph_dir) if _snapshot_root(graph) is not None and options.corpus else None
     return analyze_graph(graph, out_dir or Path(graph_dir), options, settings=settings, saved_corpus=saved)
 
 
