@@ -246,6 +246,10 @@ class TermHeadline:
     institution_works: tuple[tuple[str, int], ...]  # term works per institution type, all years
     counted_by: str = "openalex-search"  # a COUNTED_BY key: how term_works was counted
 
+    def counting(self) -> tuple[str, str]:
+        """How ``term_works`` was counted: :data:`COUNTED_BY`'s ``(short label, sentence phrase)``."""
+        return COUNTED_BY.get(self.counted_by, COUNTED_BY["openalex-search"])
+
     def describe(self) -> str:
         """One line: what the corpus says about the term."""
         first = (f"first verified use {self.first_use.year or 'undated'} ({self.first_use.id}, "
@@ -256,7 +260,7 @@ class TermHeadline:
         takeoff = f"took off in {self.takeoff_year}" if self.takeoff_year else "no take-off year"
         fields = ", ".join(f"{name} {count:,}" for name, count in self.top_fields) or "no field data"
         undated = f" ({self.undated_term_works:,} without a year)" if self.undated_term_works else ""
-        how = COUNTED_BY.get(self.counted_by, COUNTED_BY["openalex-search"])[0]
+        how = self.counting()[0]
         return (f"{self.term!r} in {self.scope}: {self.term_works:,} works match ({how}){undated}; {first}; {takeoff}; "
                 f"top fields: {fields}")
 

@@ -16,7 +16,6 @@ import networkx as nx
 import pandas as pd
 
 from ..analysis import Analysis
-from ..corpus import COUNTED_BY
 from .blocks import Block, Bullets, Heading, Paragraph, Table
 
 __all__ = ["answer_blocks", "crawl_scope"]
@@ -112,7 +111,7 @@ def _corpus_bullets(view: Any, terms: list[str]) -> list[str]:
         takeoff = (f"It took off in {h.takeoff_year} and peaked in {h.peak_year}" if h.takeoff_year
                    else "It has no take-off year (never 5 works in a year)")
         fields = ", ".join(f"{name} ({count:,})" for name, count in h.top_fields)
-        how = COUNTED_BY.get(h.counted_by, COUNTED_BY["openalex-search"])[1]
+        how = h.counting()[1]
         sentence = (f"**In {h.scope}**, {h.term_works:,} works {how}; {first} "
                     f"(`corpus_earliest.csv`). {takeoff} (`corpus_trend.csv`)."
                     + (f" Top fields: {fields} (`corpus_fields.csv`)." if fields else ""))
