@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citegraph.bulk import positions
 from citegraph.errors import GraphNotFoundError, OutputError
 from citegraph.graph import build_graph, load_graph, save_graph
+from citegraph.model import Work
 from citegraph.records import slim_record
 
 
@@ -108,3 +110,39 @@ def test_every_edge_points_at_a_known_node(references: dict[int, list[int]]) -> 
     expected = sum(1 for w, r in records.items() for ref in r.references if ref in records)
     assert graph.number_of_edges() == expected
     json.dumps(nx.node_link_data(graph, edges="edges"))
+
+
+def _graph_by_add_edge(records: dict[str, Work]) -> nx.DiGraph:
+    """The graph networkx's own add_node/add_edge make of ``records`` (what build_graph fills directly)."""
+    graph = nx.DiGraph()
+    for work in sorted(records):
+        graph.add_node(work)
+    for work in sorted(records):
+        for ref in records[work].references:
+            if ref in records and ref != work:
+                graph.add_edge(work, ref)
+    return graph
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.integers(1, 40), st.lists(st.integers(1, 60), max_size=8), min_size=0, max_size=30),
+       st.booleans())
+def test_adjacency_is_what_add_edge_makes_in_the_same_order(references: dict[int, list[int]], same_objects: bool) -> None:
+    # Work built directly, so references may repeat or name the work itself; ``same_objects``
+    # makes them the keys' own strings (found by address), else equal strings made apart.
+    keys = {n: f"W{n}" for n in range(1, 61)}
+    name = (lambda n: keys[n]) if same_objects else (lambda n: "W" + str(n))
+    records = {keys[n]: Work(id=keys[n], references=tuple(name(r) for r in refs)) for n, refs in references.items()}
+    built, expected = build_graph(records, seeds=[]), _graph_by_add_edge(records)
+    assert list(built) == list(expected)
+    for mine, theirs in ((built.succ, expected.succ), (built.pred, expected.pred)):
+        assert [(node, list(nbrs)) for node, nbrs in mine.items()] == [(node, list(nbrs)) for node, nbrs in theirs.items()]
+
+
+def test_positions_by_address_and_by_value() -> None:
+    keys = ["W1", "W2", "W3"]
+    equal_not_same = "".join(["W", "3"])
+    assert equal_not_same is not keys[2]
+    assert positions(keys, [keys[1], equal_not_same, "W9", keys[0], keys[1]]).tolist() == [1, 2, -1, 0, 1]
+    assert positions([], ["W1"]).tolist() == [-1]
+    assert positions(keys, []).tolist() == []
