@@ -16,8 +16,8 @@ analysis of its graph::
 and prints one ``sha256  path`` line per file under ``outputs/``. The jobs run as ``python -m
 citegraph`` with the interpreter running this script, so run it with the environment of the
 checkout under test (the script itself can come from any checkout). Fields that hold timings are
-hashed with their value blanked, since they differ on every run: only ``summary.json``'s
-``elapsed_s`` (wall-clock seconds of the crawl). The cache (``cache/cache.db``) is not an
+hashed with their value blanked, since they differ on every run: only ``elapsed_s`` in
+``summary.json`` (wall-clock seconds of the crawl) and in ``corpus.json`` (of the corpus view). The cache (``cache/cache.db``) is not an
 output and holds fetch times, so it is not hashed. ``--compare`` hashes an earlier directory
 (without running anything) and exits 1 when any file differs or is missing on one side.
 """
@@ -38,7 +38,7 @@ JOBS: tuple[tuple[str, ...], ...] = (
 )
 
 #: ``file name: JSON field`` of the timing fields blanked before hashing.
-TIMING_FIELDS: dict[str, str] = {"summary.json": "elapsed_s"}
+TIMING_FIELDS: dict[str, str] = {"summary.json": "elapsed_s", "corpus.json": "elapsed_s"}
 
 
 def _blank_timing(name: str, data: bytes) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
-from typing import Hashable, Iterator, Sequence
+from typing import Hashable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,21 +33,35 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def positions(keys: Sequence[Hashable], items: Sequence[Hashable]) -> np.ndarray:
-    """The position in ``keys`` (distinct, as a dict's keys are) of each of ``items``; -1 for
-    an item not among them.
+#: Items looked up per step by :func:`positions`: its working arrays stay a few MB.
+POSITIONS_CHUNK = 1 << 20
+
+
+def positions(keys: Sequence[Hashable], items: Iterable[Hashable], count: int) -> np.ndarray:
+    """The position in ``keys`` (distinct, as a dict's keys are) of each of the ``count``
+    ``items``; -1 for an item not among them. int32 while the positions fit.
 
     Looked up by address first: an item that is one of the keys' own objects is found in C,
     with no hashing and no comparison. Graph edges reuse their nodes' key strings and
     :func:`~citegraph.records.slim_record` interns ids, so at 1M works that is nearly every
     one of 20M references (4.7 s, against 11 s for a dict look-up each). Only the items that
-    miss (other objects, works outside ``keys``) are then looked up by value.
+    miss (other objects, works outside ``keys``) are then looked up by value. The items are
+    taken a chunk at a time, so the only array as long as they are is the answer.
     """
     table = pd.Index(np.fromiter(map(id, keys), dtype=np.uintp, count=len(keys)))
-    found = table.get_indexer(np.fromiter(map(id, items), dtype=np.uintp, count=len(items)))
-    missed = np.flatnonzero(found < 0)
-    if missed.size:
-        position = {key: k for k, key in enumerate(keys)}
-        wanted = map(items.__getitem__, missed.tolist())
-        found[missed] = np.fromiter(map(position.get, wanted, itertools.repeat(-1)), dtype=found.dtype, count=missed.size)
+    found = np.empty(count, dtype=np.int32 if len(keys) < 2**31 else np.intp)
+    by_value: dict[Hashable, int] | None = None
+    source, start = iter(items), 0
+    while start < count:
+        chunk = list(itertools.islice(source, min(POSITIONS_CHUNK, count - start)))
+        if not chunk:
+            raise ValueError(f"positions: {count} items announced, {start} given")
+        answer = table.get_indexer(np.fromiter(map(id, chunk), dtype=np.uintp, count=len(chunk)))
+        missed = np.flatnonzero(answer < 0)
+        if missed.size:
+            by_value = by_value if by_value is not None else {key: k for k, key in enumerate(keys)}
+            answer[missed] = np.fromiter(map(by_value.get, map(chunk.__getitem__, missed.tolist()), itertools.repeat(-1)),
+                                         dtype=answer.dtype, count=missed.size)
+        found[start:start + len(chunk)] = answer
+        start += len(chunk)
     return found

@@ -102,9 +102,11 @@ def build_graph(
         nodes = {work: _node_attributes(records[work], depths.get(work), names.get(work)) for work in order}
         citing, cited = citation_arrays(order, [records[work].references for work in order])
         keys = np.fromiter(order, dtype=object, count=len(order))
-        succ = _adjacency(order, citing, keys[cited].tolist())
+        succ = _adjacency(order, citing, cited, keys)
         by_cited = np.argsort(cited, kind="stable")  # each work's citers in id order, as add_edge would leave them
-        pred = _adjacency(order, cited[by_cited], keys[citing[by_cited]].tolist())
+        rows, citers = cited[by_cited], citing[by_cited]
+        del by_cited
+        pred = _adjacency(order, rows, citers, keys)
     graph._node, graph._adj, graph._pred = nodes, succ, pred  # _adj is also _succ (networkx resets its views)
     return graph
 
@@ -118,20 +120,32 @@ def citation_arrays(order: Sequence[str], references: Sequence[Sequence[str]]) -
     At 20M references the scattered dict inserts this replaces (``pred[ref][work] = ...``, one
     per citation, into a million small dicts) were most of ``build_graph``'s time.
     """
-    kind = np.int32 if len(order) < 2**31 else np.intp  # 80 MB less per array at 20M citations
     lengths = np.fromiter(map(len, references), dtype=np.intp, count=len(references))
-    cited = positions(order, list(itertools.chain.from_iterable(references))).astype(kind)
-    citing = np.repeat(np.arange(len(order), dtype=kind), lengths)
+    cited = positions(order, itertools.chain.from_iterable(references), int(lengths.sum()))
+    citing = np.repeat(np.arange(len(order), dtype=cited.dtype), lengths)  # int32 too: 80 MB less at 20M
     kept = (cited >= 0) & (cited != citing)
     return citing[kept], cited[kept]
 
 
-def _adjacency(order: Sequence[str], rows: np.ndarray, keys: list[str]) -> dict[str, dict[str, Any]]:
-    """``{work: {neighbour: NO_ATTRIBUTES}}`` for every work of ``order``; ``rows`` (sorted)
-    gives the position in ``order`` each of ``keys`` belongs to. A repeated key is kept once."""
-    bounds = np.searchsorted(rows, np.arange(len(order) + 1, dtype=np.intp)).tolist()
+#: Works whose adjacency dicts :func:`_adjacency` makes per step (its key lists stay small).
+ADJACENCY_BLOCK = 1 << 16
+
+
+def _adjacency(order: Sequence[str], rows: np.ndarray, neighbours: np.ndarray, keys: np.ndarray) -> dict[str, dict[str, Any]]:
+    """``{work: {neighbour: NO_ATTRIBUTES}}`` for every work of ``order``: entry ``k`` says
+    that work ``order[rows[k]]`` (``rows`` sorted) has the neighbour ``keys[neighbours[k]]``.
+    A repeated neighbour is kept once. Made a block of works at a time, so the key list of
+    a block is all that exists besides the dicts."""
+    bounds = np.searchsorted(rows, np.arange(len(order) + 1, dtype=rows.dtype)).tolist()
     fill = dict.fromkeys
-    return {work: fill(keys[bounds[k]:bounds[k + 1]], NO_ATTRIBUTES) for k, work in enumerate(order)}
+    adjacency: dict[str, dict[str, Any]] = {}
+    for first in range(0, len(order), ADJACENCY_BLOCK):
+        last = min(len(order), first + ADJACENCY_BLOCK)
+        offset = bounds[first]
+        names = keys[neighbours[offset:bounds[last]]].tolist()
+        for k in range(first, last):
+            adjacency[order[k]] = fill(names[bounds[k] - offset:bounds[k + 1] - offset], NO_ATTRIBUTES)
+    return adjacency
 
 
 def graph_path(path: Path | str) -> Path:

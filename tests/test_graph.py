@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import json
 import os
+from unittest import mock
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citegraph import bulk
+from citegraph import graph as graph_module
 from citegraph.bulk import positions
 from citegraph.errors import GraphNotFoundError, OutputError
 from citegraph.graph import build_graph, load_graph, save_graph
@@ -133,16 +136,25 @@ def test_adjacency_is_what_add_edge_makes_in_the_same_order(references: dict[int
     keys = {n: f"W{n}" for n in range(1, 61)}
     name = (lambda n: keys[n]) if same_objects else (lambda n: "W" + str(n))
     records = {keys[n]: Work(id=keys[n], references=tuple(name(r) for r in refs)) for n, refs in references.items()}
-    built, expected = build_graph(records, seeds=[]), _graph_by_add_edge(records)
-    assert list(built) == list(expected)
-    for mine, theirs in ((built.succ, expected.succ), (built.pred, expected.pred)):
-        assert [(node, list(nbrs)) for node, nbrs in mine.items()] == [(node, list(nbrs)) for node, nbrs in theirs.items()]
+    expected = _graph_by_add_edge(records)
+    with mock.patch.object(graph_module, "ADJACENCY_BLOCK", 3):  # blocks of 3 works, as of 65,536 at scale
+        in_blocks = build_graph(records, seeds=[])
+    for built in (build_graph(records, seeds=[]), in_blocks):
+        assert list(built) == list(expected)
+        for mine, theirs in ((built.succ, expected.succ), (built.pred, expected.pred)):
+            assert [(node, list(nbrs)) for node, nbrs in mine.items()] == [(node, list(nbrs)) for node, nbrs in theirs.items()]
 
 
-def test_positions_by_address_and_by_value() -> None:
+@pytest.mark.parametrize("chunk", [1, 2, 1 << 20])
+def test_positions_by_address_and_by_value(chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "POSITIONS_CHUNK", chunk)
     keys = ["W1", "W2", "W3"]
     equal_not_same = "".join(["W", "3"])
     assert equal_not_same is not keys[2]
-    assert positions(keys, [keys[1], equal_not_same, "W9", keys[0], keys[1]]).tolist() == [1, 2, -1, 0, 1]
-    assert positions([], ["W1"]).tolist() == [-1]
-    assert positions(keys, []).tolist() == []
+    items = [keys[1], equal_not_same, "W9", keys[0], keys[1]]
+    assert positions(keys, items, len(items)).tolist() == [1, 2, -1, 0, 1]
+    assert positions(keys, iter(items), 3).tolist() == [1, 2, -1]
+    assert positions([], ["W1"], 1).tolist() == [-1]
+    assert positions(keys, [], 0).tolist() == []
+    with pytest.raises(ValueError):
+        positions(keys, ["W1"], 2)

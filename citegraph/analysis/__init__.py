@@ -140,10 +140,11 @@ def _timeline(adoption: pd.DataFrame, mediation: pd.DataFrame, bursts: pd.DataFr
     return timeline
 
 
-def _term_timelines(G: nx.DiGraph, uses: TermUses) -> pd.DataFrame:
+def _term_timelines(adoption: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every term's years with adopters, long form, from each term's :func:`adoption_by_year`."""
     frames = []
-    for term in uses.terms:
-        frame = adoption_by_year(G, uses, term=term)[["year", "known", "adopters", "share"]]
+    for term, table in adoption.items():
+        frame = table[["year", "known", "adopters", "share"]].copy()
         frame.insert(0, "term", term)
         frames.append(frame[frame["adopters"] > 0])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["term", "year", "known", "adopters", "share"])
@@ -175,30 +176,35 @@ def analyze(
     matchers = compile_terms(terms, regex=regex)
     uses = timed("terms", term_uses, G, matchers)
     paths = timed("main_path", main_path_table, G, k=key_routes)  # the same backbone for every term
-    per_term = [_term_analysis(G, uses, term, paths, timed, earliest_limit=earliest_limit, chain_targets=chain_targets)
+    adoption = {term: timed("adoption", adoption_by_year, G, uses, term=term) for term in uses.terms}
+    timelines = _term_timelines(adoption)
+    per_term = [_term_analysis(G, uses, term, paths, adoption[term], timelines, timed, earliest_limit=earliest_limit,
+                               chain_targets=chain_targets)
                 for term in uses.terms]
     analysis = replace(per_term[0], others=per_term[1:], timings=timings)
     log.info("analysis of %s took %.2fs", ", ".join(map(repr, uses.terms)), sum(timings.values()))
     return analysis
 
 
-def _term_analysis(G: nx.DiGraph, uses: TermUses, term: str, paths: pd.DataFrame, timed: Any, *,
-                   earliest_limit: int, chain_targets: int) -> Analysis:
-    """Every analysis of one term (``uses`` holds them all; ``term`` picks one)."""
+def _term_analysis(G: nx.DiGraph, uses: TermUses, term: str, paths: pd.DataFrame, adoption: pd.DataFrame,
+                   timelines: pd.DataFrame, timed: Any, *, earliest_limit: int, chain_targets: int) -> Analysis:
+    """Every analysis of one term (``uses`` holds them all; ``term`` picks one). ``paths``,
+    ``adoption`` (this term's by year) and ``timelines`` (every term's) are computed once by
+    :func:`analyze` and shared, as are the spellings by year here: each is a pass over every work."""
     mediation = timed("mediation", citation_mediation, G, uses, term=term)
-    bursts = timed("bursts", burst_years, G, uses, term=term)
+    bursts = timed("bursts", burst_years, G, uses, term=term, adoption=adoption)
     spectrum = timed("rpys", rpys, G, uses, term=term)
+    spellings = timed("spellings", spelling_by_year, G, uses, term=term)
     return Analysis(
         term=term, terms=uses.terms, regex=uses.regex, seeds=_seed_overview(G, uses, term),
         coverage=timed("coverage", term_coverage, G, uses, term=term), warnings=warning_counts(G),
         earliest=timed("earliest", earliest_adopters, G, uses, term=term, limit=earliest_limit),
         chains=timed("chains", adoption_chains, G, uses, term=term, max_targets=chain_targets),
         main_path=paths, rpys=spectrum, rpys_peaks=rpys_peaks(spectrum),
-        timeline=_timeline(timed("adoption", adoption_by_year, G, uses, term=term), mediation["by_year"], bursts),
-        spellings=timed("spellings", spelling_by_year, G, uses, term=term),
+        timeline=_timeline(adoption, mediation["by_year"], bursts), spellings=spellings,
         forms=spelling_by_year(G, uses, term=term, by="form"),
-        crossover=spelling_crossover(G, uses, term=term), collocations=timed("collocations", collocations, G, uses, term=term),
+        crossover=spelling_crossover(G, uses, term=term, table=spellings), collocations=timed("collocations", collocations, G, uses, term=term),
         fields=adoption_by_field(G, uses, term=term), venues=adoption_by_venue(G, uses, term=term),
         mediation={k: v for k, v in mediation.items() if k != "by_year"}, bursts=burst_intervals(bursts),
-        term_timelines=_term_timelines(G, uses), uses=uses,
+        term_timelines=timelines, uses=uses,
     )

@@ -45,13 +45,14 @@ def term_coverage(G: nx.DiGraph, uses: TermUses, *, term: str | None = None) -> 
     counts: Counter[str] = Counter()
     of_term = uses.of(term)
     with_year = with_abstract = no_refs = adopters_with_year = 0
+    succ = G.succ
     for node, attrs in G.nodes(data=True):
         use = of_term.get(node, UNKNOWN_USE).use
         counts[use] += 1
         dated = attrs.get("year") is not None
         with_year += dated
         with_abstract += bool(attrs.get("has_abstract"))
-        no_refs += G.out_degree(node) == 0
+        no_refs += not succ[node]
         adopters_with_year += dated and use in ("title", "abstract")
     works = G.number_of_nodes()
     adopters = counts["title"] + counts["abstract"]

@@ -79,8 +79,7 @@ def _index_edges(G: nx.DiGraph) -> tuple[list[Any], np.ndarray, np.ndarray]:
     targets = [nbrs for _, nbrs in G.adjacency()]
     ptr = np.zeros(len(names) + 1, dtype=np.intp)
     np.cumsum(np.fromiter(map(len, targets), dtype=np.intp, count=len(names)), out=ptr[1:])
-    cited = positions(names, list(itertools.chain.from_iterable(targets)))
-    return names, ptr, _compact(cited, len(names))
+    return names, ptr, positions(names, itertools.chain.from_iterable(targets), int(ptr[-1]))
 
 
 def _compact(positions: np.ndarray, size: int) -> np.ndarray:
