@@ -695,6 +695,7 @@ def _page_data(
         "meta": {
             "title": title,
             "terms": _primary_terms(G),
+            "seeds": sum(1 for seed in G.graph.get("seeds") or () if seed in G),  # 0: no seed or chain controls
             "total_nodes": G.number_of_nodes(),
             "total_edges": G.number_of_edges(),
             "hidden": dict(hidden),

@@ -957,3 +957,35 @@ def test_keyboard_zoom_pan_escape_and_links(browser: Any, demo_page: Path) -> No
     search.send_keys("+0")
     assert search.get_attribute("value") == "+0"
     assert _console_problems(browser) == []
+
+
+def _seedless(G: nx.DiGraph) -> nx.DiGraph:
+    """``G`` as a snapshot's term neighbourhood is: no seeds, so no chains to them."""
+    plain = G.copy()
+    plain.graph.update(seeds=[], seed_names={}, crawl={"direction": "term-neighbourhood", "depth": 1})
+    for _, attrs in plain.nodes(data=True):
+        attrs.update(is_seed=False, seed_name=None, on_chain=False)
+    for _, _, attrs in plain.edges(data=True):
+        attrs["on_chain"] = False
+    return plain
+
+
+@pytest.mark.browser
+def test_a_graph_without_seeds_has_no_seed_or_chain_controls(browser: Any, small_graph: nx.DiGraph, tmp_path: Path) -> None:
+    page = _render(_seedless(small_graph), tmp_path / "page.html", title="Term neighbourhood")
+    html = page.read_text(encoding="utf-8")
+    assert 'id="show-seeds"' not in html and 'id="show-chains"' not in html
+    assert "seed work</li>" not in html and "chain of citing adopters</li>" not in html
+    assert _embedded(html)["meta"]["seeds"] == 0
+    _open(browser, page)
+    assert _console_problems(browser) == []
+    # the first view: the term's users (W1, W2, W4 and W7 use it; nothing is on a chain)
+    assert sorted(_visible(browser)) == ["W1", "W2", "W4", "W7"]
+    assert browser.find_element("id", "why").text == "The first view: the works whose title or abstract uses the term."
+    browser.find_element("id", "show-all").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 10")
+    browser.find_element("id", "reset").click()
+    assert _wait(browser, "return citegraph.shown.nodes === 4")
+    assert _console_problems(browser) == []
+    rendered = _render(small_graph, tmp_path / "seeded.html").read_text(encoding="utf-8")
+    assert 'id="show-seeds"' in rendered and _embedded(rendered)["meta"]["seeds"] == 1

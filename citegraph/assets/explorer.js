@@ -361,8 +361,18 @@
   var search = document.getElementById("search");
   var results = document.getElementById("search-results");
   var showAll = document.getElementById("show-all");
-  var showSeeds = document.getElementById("show-seeds");
-  var showChains = document.getElementById("show-chains");
+  // A graph without seeds (a snapshot's term neighbourhood) has no seed and chain boxes: they
+  // stand ticked, off the page, so every filter reads them as it would on a seeded graph.
+  function boxOrTicked(id) {
+    var box = document.getElementById(id);
+    if (box) return box;
+    box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = true;
+    return box;
+  }
+  var showSeeds = boxOrTicked("show-seeds");
+  var showChains = boxOrTicked("show-chains");
   var showMain = document.getElementById("show-main");
   var useBoxes = Array.prototype.slice.call(document.querySelectorAll("input.term-use"));
   var categoryBoxes = [showSeeds, showChains, showMain].concat(useBoxes);
@@ -484,7 +494,8 @@
     headerToggle.textContent = showAll.checked ? "first view" : "show all";
     headerToggle.hidden = !hidden && isFirstView();
     why.textContent = isFirstView() && TERM
-      ? "The first view: the works whose title or abstract uses the term, the seeds, and the chains of citing adopters between them."
+      ? (META.seeds ? "The first view: the works whose title or abstract uses the term, the seeds, and the chains of citing adopters between them."
+                    : "The first view: the works whose title or abstract uses the term.")
       : "";
   }
 
