@@ -13,7 +13,8 @@ the SQL both accept. The steps:
   text whose lowercased form contains its ``needle`` (:class:`citegraph.terms.TermMatcher`), and
   the needle holds no space, so a work can use the term only when its title or one of its
   abstract's index keys contains the needle. Those works, and only those, are rebuilt and
-  judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`).
+  judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`), from the few
+  columns judging reads (the index comes as JSON text: it converts to Python faster than a map).
 * :func:`group_by_sql`, :func:`earliest_sql`, :func:`where_sql`: the aggregates and the sorted
   page of the corpus view, from OpenAlex's filter syntax (the corpus view plans its queries in
   it), over the ``works`` table and the matched ``term_users`` / ``term_forms``.
@@ -104,16 +105,22 @@ def part_counts_sql() -> str:
 
 
 def candidates_sql(d: Dialect, needles: Sequence[str]) -> str:
-    """Works whose title or some abstract key contains one of ``needles`` (any work when one is
-    empty: a regular expression has no needle)."""
+    """The works whose title or some abstract key contains one of ``needles`` (any work when one
+    is empty: a regular expression has no needle), with only what judging their term use reads
+    (:data:`citegraph.snapshot.schema.TEXT_COLUMNS`): the id, the title, the author names (the
+    citation-line check) and the abstract index as JSON text (``to_json``, which both engines
+    spell alike). Every other column stays in the engine: a work's full row is fetched only if
+    it goes into the graph (:func:`rows_by_id_sql`).
+    """
+    columns = "SELECT id, title, authors, to_json(abstract_index) AS abstract_json FROM works"
     if not needles or any(not n for n in needles):
-        return "SELECT * FROM works"
+        return columns
     tests = []
     for needle in dict.fromkeys(needles):
         lit = d.literal(needle)
         tests.append(f"instr(lower(title), {lit}) > 0")
         tests.append(d.exists("map_keys(abstract_index)", "k", f"instr(lower(k), {lit}) > 0"))
-    return "SELECT * FROM works WHERE " + " OR ".join(tests)
+    return columns + " WHERE " + " OR ".join(tests)
 
 
 def rows_by_id_sql(table: str) -> str:
