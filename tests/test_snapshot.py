@@ -222,8 +222,11 @@ def _judged_from_full_rows(source: SnapshotSource, matchers) -> dict[str, dict[s
 
 def assert_light_judging_is_the_full_rows(source: SnapshotSource, terms: list[str]) -> None:
     """The match's few columns give every work the text (title, abstract, has_abstract) its full
-    row gives, and the match finds the same users with the same TermUse."""
-    full = {row["id"]: slim_record(raw_work(row)) for row in source.engine.rows("SELECT * FROM works")}
+    row gives, and the match finds the same users with the same TermUse; the full rows the plan
+    sends (the index as JSON text) are the raw works the map column gives."""
+    star = {row["id"]: raw_work(row) for row in source.engine.rows("SELECT * FROM works")}
+    assert {row["id"]: raw_work(row) for row in source.engine.rows(f"SELECT {plan.row_columns()} FROM works")} == star
+    full = {i: slim_record(raw) for i, raw in star.items()}
     light = {row["id"]: work_text(raw_text(row)) for row in source.engine.rows(plan.candidates_sql(source.d, [""]))}
     assert light == {i: (w.title, w.abstract, w.has_abstract) for i, w in full.items()}
     matchers = compile_terms(terms)

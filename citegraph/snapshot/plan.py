@@ -15,6 +15,9 @@ the SQL both accept. The steps:
   abstract's index keys contains the needle. Those works, and only those, are rebuilt and
   judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`), from the few
   columns judging reads (the index comes as JSON text: it converts to Python faster than a map).
+* :func:`row_columns`: a full row as the queries that return works send it (for
+  :func:`rows_by_id_sql`, the crawl's and the graph's fetch; :func:`earliest_sql`;
+  :func:`title_search_sql`), the abstract index as JSON text too.
 * :func:`group_by_sql`, :func:`earliest_sql`, :func:`where_sql`: the aggregates and the sorted
   page of the corpus view, from OpenAlex's filter syntax (the corpus view plans its queries in
   it), over the ``works`` table and the matched ``term_users`` / ``term_forms``.
@@ -32,9 +35,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..errors import InputError
+from .schema import WORK_COLUMNS
 
 __all__ = ["Dialect", "DUCKDB", "SPARK", "works_sql", "part_counts_sql", "candidates_sql", "group_by_sql",
-           "earliest_sql", "where_sql", "rows_by_id_sql", "neighbours_sql", "group_key", "title_search_sql"]
+           "earliest_sql", "where_sql", "row_columns", "rows_by_id_sql", "neighbours_sql", "group_key", "title_search_sql"]
 
 
 @dataclass(frozen=True)
@@ -123,15 +127,24 @@ def candidates_sql(d: Dialect, needles: Sequence[str]) -> str:
     return columns + " WHERE " + " OR ".join(tests)
 
 
+def row_columns(table: str = "") -> str:
+    """A full row's columns (:data:`~citegraph.snapshot.schema.WORK_COLUMNS`, of ``table`` if
+    given), the abstract index as JSON text (``abstract_json``) rather than the map: for the
+    same reason as the candidates' (:func:`candidates_sql`), it comes back to Python faster."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(f"to_json({prefix}{c}) AS abstract_json" if c == "abstract_index" else f"{prefix}{c}"
+                     for c in WORK_COLUMNS)
+
+
 def rows_by_id_sql(table: str) -> str:
     """Full rows of the works whose ids are in ``table`` (one ``id`` column)."""
-    return f"SELECT w.* FROM works w JOIN {table} q ON w.id = q.id"
+    return f"SELECT {row_columns('w')} FROM works w JOIN {table} q ON w.id = q.id"
 
 
 def title_search_sql(d: Dialect, words: Sequence[str]) -> str:
     """Works whose title holds every one of ``words`` (lowercase), for a seed given by title."""
     tests = " AND ".join(f"instr(lower(title), {d.literal(w)}) > 0" for w in words) or "true"
-    return f"SELECT * FROM works WHERE {tests}"
+    return f"SELECT {row_columns()} FROM works WHERE {tests}"
 
 
 # --- the corpus view's OpenAlex filters, as SQL -----------------------------------------------
@@ -224,7 +237,7 @@ def group_by_sql(d: Dialect, filter: str | None, key: str, searches: dict[str, t
 
 def earliest_sql(d: Dialect, filter: str | None, searches: dict[str, tuple[str, str]], limit: int) -> str:
     """The first ``limit`` works matching ``filter`` by year then date (missing last), then id."""
-    return (f"SELECT * FROM works WHERE {where_sql(d, filter, searches)} "
+    return (f"SELECT {row_columns()} FROM works WHERE {where_sql(d, filter, searches)} "
             f"ORDER BY year ASC NULLS LAST, date ASC NULLS LAST, id LIMIT {int(limit)}")
 
 

@@ -90,7 +90,10 @@ def raw_work(row: Mapping[str, Any]) -> dict[str, Any]:
     """The raw OpenAlex work a ``works`` row came from, as far as citegraph reads it.
 
     Authors are the names :func:`citegraph.records.slim_record` would take (display name, else
-    the raw author name); every other field is carried as the snapshot holds it.
+    the raw author name); every other field is carried as the snapshot holds it. The abstract
+    index is read from ``abstract_json`` (the plan's queries send it as JSON text:
+    :func:`citegraph.snapshot.plan.row_columns`), else from the ``abstract_index`` map (a row
+    read with ``SELECT *``).
     """
     venue = row.get("venue")
     return {
@@ -107,7 +110,7 @@ def raw_work(row: Mapping[str, Any]) -> dict[str, Any]:
         "cited_by_count": row.get("cited_by_count"),
         "referenced_works": list(row.get("referenced_works") or ()),
         "referenced_works_count": row.get("referenced_works_count"),
-        "abstract_inverted_index": _abstract_index(row.get("abstract_index")),
+        "abstract_inverted_index": _abstract_index(row),
         "primary_topic": {"display_name": row.get("topic"),
                           "field": {"id": row.get("field_id"), "display_name": row.get("field")}},
         "topics": [{"display_name": name} for name in row.get("topic_names") or () if name],
@@ -130,13 +133,12 @@ def raw_text(row: Mapping[str, Any]) -> dict[str, Any]:
     list of positions or null each; a null rebuilds as no positions either way), so it is
     not copied again; the other fields are built as :func:`raw_work` builds them.
     """
-    text = row.get("abstract_json")
     return {
         "id": _url(row["id"]),
         "title": row.get("title"),
         "display_name": row.get("title"),
         "authorships": _authorships(row.get("authors")),
-        "abstract_inverted_index": json.loads(text) if text else None,
+        "abstract_inverted_index": _from_json(row),
     }
 
 
@@ -148,5 +150,11 @@ def _authorships(names: Any) -> list[dict[str, Any]]:
     return [{"author": {"display_name": name}} for name in names or () if name]
 
 
-def _abstract_index(index: Any) -> dict[str, list[Any]] | None:
+def _abstract_index(row: Mapping[str, Any]) -> dict[str, list[Any]] | None:
+    index = _from_json(row) if "abstract_json" in row else row.get("abstract_index")
     return {str(k): list(v or ()) for k, v in dict(index).items()} if index else None
+
+
+def _from_json(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    text = row.get("abstract_json")
+    return json.loads(text) if text else None

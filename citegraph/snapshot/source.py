@@ -175,7 +175,7 @@ class SnapshotSource:
             where = f"doi_key = {self.d.literal(doi or '')}"
         else:
             where = f"id = {self.d.literal(try_work_id(ref) or '')}"
-        rows = self.engine.rows(f"SELECT * FROM works WHERE {where} ORDER BY id LIMIT 1")
+        rows = self.engine.rows(f"SELECT {plan.row_columns()} FROM works WHERE {where} ORDER BY id LIMIT 1")
         return raw_work(rows[0]) if rows else None
 
     def get_works(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -184,7 +184,8 @@ class SnapshotSource:
         if not wanted:
             return {}
         self.engine.register("wanted", ["id"], [(w,) for w in wanted])
-        return {row["id"]: raw_work(row) for row in self.engine.rows(plan.rows_by_id_sql("wanted"))}
+        with gc_paused():  # thousands of rows of small containers, no cycles
+            return {row["id"]: raw_work(row) for row in self.engine.rows(plan.rows_by_id_sql("wanted"))}
 
     def _title_search(self, title: str, limit: int) -> tuple[list[dict], dict]:
         words = list(dict.fromkeys(re.findall(r"[^\W_]+", title.lower())))
