@@ -267,3 +267,39 @@ def test_work_text_agrees_with_slim_record_on_any_text(title, authors, index) ->
     raw = {"id": "W1", "display_name": title, "authorships": [{"author": {"display_name": a}} for a in authors],
            "abstract_inverted_index": index}
     assert tuple(work_text(raw)) == _texts_of([raw])[0]
+
+
+def _citation_line_as_first_written(abstract: str, authors=()) -> bool:
+    """looks_like_citation_line before its tests were reordered for speed (the oracle)."""
+    import re
+    from citegraph.records import _YEAR_AT_END, _surname
+
+    words = abstract.split()
+    if not words or len(words) > 80:
+        return False
+    head = abstract[: max(120, len(abstract) // 2)].casefold()
+    surnames = {s for s in (_surname(a) for a in authors) if len(s) > 1}
+    named = sum(1 for s in surnames if s in head)
+    venue_words = re.search(r"\b(proceedings|conference|workshop|journal|volume|vol\.|pp\.)", abstract, re.I)
+    ends_in_year = bool(_YEAR_AT_END.search(abstract.strip()))
+    if surnames and named >= min(2, len(surnames)) and (venue_words or ends_in_year):
+        return True
+    return bool(venue_words and ends_in_year and len(words) < 40 and abstract.count(",") >= 2)
+
+
+_citation_words = st.sampled_from(["Devlin,", "Lee", "Chang,", "Proceedings", "of", "NAACL", "2019.", "1999", "pp.",
+                                   "vol.", "Journal", "we", "pre-train", "models", ",", "Ann", "Bo", "Workshop"])
+
+
+@given(words=st.lists(_citation_words, max_size=90), authors=st.lists(st.sampled_from(
+    ["Jacob Devlin", "Kenton Lee", "Ming-Wei Chang", "Ann", "B", "Bo Chen"]), max_size=4))
+def test_the_citation_line_check_decides_as_it_was_first_written(words, authors) -> None:
+    abstract = " ".join(words)
+    assert looks_like_citation_line(abstract, authors) == _citation_line_as_first_written(abstract, authors)
+
+
+def test_the_citation_line_check_on_every_recorded_abstract(openalex_dir, demo_works) -> None:
+    works = [*read_jsonl(openalex_dir / "openalex_works_all.jsonl.gz"), *demo_works]
+    for raw in works:
+        work = slim_record(raw)
+        assert looks_like_citation_line(work.abstract, work.authors) == _citation_line_as_first_written(work.abstract, work.authors)
