@@ -15,9 +15,11 @@ the SQL both accept. The steps:
   abstract's index keys contains the needle. Those works, and only those, are rebuilt and
   judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`), from the few
   columns judging reads (the index comes as JSON text: it converts to Python faster than a map).
-* :func:`row_columns`: a full row as the queries that return works send it (for
-  :func:`rows_by_id_sql`, the crawl's and the graph's fetch; :func:`earliest_sql`;
-  :func:`title_search_sql`), the abstract index as JSON text too.
+* :func:`rows_by_id_sql`: the full rows of the works the crawl or the graph asks for, thousands
+  at a time, so with the abstract index as JSON text too (:func:`row_columns`). The queries
+  that return a few rows (:func:`earliest_sql`, :func:`title_search_sql`, one id) take ``*``:
+  Spark computes a projection before ``ORDER BY ... LIMIT``, so ``to_json`` there would run
+  for every matching row, not for the few returned.
 * :func:`group_by_sql`, :func:`earliest_sql`, :func:`where_sql`: the aggregates and the sorted
   page of the corpus view, from OpenAlex's filter syntax (the corpus view plans its queries in
   it), over the ``works`` table and the matched ``term_users`` / ``term_forms``.
@@ -130,7 +132,8 @@ def candidates_sql(d: Dialect, needles: Sequence[str]) -> str:
 def row_columns(table: str = "") -> str:
     """A full row's columns (:data:`~citegraph.snapshot.schema.WORK_COLUMNS`, of ``table`` if
     given), the abstract index as JSON text (``abstract_json``) rather than the map: for the
-    same reason as the candidates' (:func:`candidates_sql`), it comes back to Python faster."""
+    same reason as the candidates' (:func:`candidates_sql`), it comes back to Python faster.
+    For queries returning many rows; see the module docstring."""
     prefix = f"{table}." if table else ""
     return ", ".join(f"to_json({prefix}{c}) AS abstract_json" if c == "abstract_index" else f"{prefix}{c}"
                      for c in WORK_COLUMNS)
@@ -144,7 +147,7 @@ def rows_by_id_sql(table: str) -> str:
 def title_search_sql(d: Dialect, words: Sequence[str]) -> str:
     """Works whose title holds every one of ``words`` (lowercase), for a seed given by title."""
     tests = " AND ".join(f"instr(lower(title), {d.literal(w)}) > 0" for w in words) or "true"
-    return f"SELECT {row_columns()} FROM works WHERE {tests}"
+    return f"SELECT * FROM works WHERE {tests}"
 
 
 # --- the corpus view's OpenAlex filters, as SQL -----------------------------------------------
@@ -237,7 +240,7 @@ def group_by_sql(d: Dialect, filter: str | None, key: str, searches: dict[str, t
 
 def earliest_sql(d: Dialect, filter: str | None, searches: dict[str, tuple[str, str]], limit: int) -> str:
     """The first ``limit`` works matching ``filter`` by year then date (missing last), then id."""
-    return (f"SELECT {row_columns()} FROM works WHERE {where_sql(d, filter, searches)} "
+    return (f"SELECT * FROM works WHERE {where_sql(d, filter, searches)} "
             f"ORDER BY year ASC NULLS LAST, date ASC NULLS LAST, id LIMIT {int(limit)}")
 
 

@@ -91,9 +91,9 @@ def raw_work(row: Mapping[str, Any]) -> dict[str, Any]:
 
     Authors are the names :func:`citegraph.records.slim_record` would take (display name, else
     the raw author name); every other field is carried as the snapshot holds it. The abstract
-    index is read from ``abstract_json`` (the plan's queries send it as JSON text:
-    :func:`citegraph.snapshot.plan.row_columns`), else from the ``abstract_index`` map (a row
-    read with ``SELECT *``).
+    index is read from ``abstract_json`` when the row has it (the queries returning many rows
+    send it as JSON text: :func:`citegraph.snapshot.plan.row_columns`), else from the
+    ``abstract_index`` map (a row read with ``SELECT *``); the raw work is the same either way.
     """
     venue = row.get("venue")
     return {

@@ -175,7 +175,7 @@ class SnapshotSource:
             where = f"doi_key = {self.d.literal(doi or '')}"
         else:
             where = f"id = {self.d.literal(try_work_id(ref) or '')}"
-        rows = self.engine.rows(f"SELECT {plan.row_columns()} FROM works WHERE {where} ORDER BY id LIMIT 1")
+        rows = self.engine.rows(f"SELECT * FROM works WHERE {where} ORDER BY id LIMIT 1")
         return raw_work(rows[0]) if rows else None
 
     def get_works(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
