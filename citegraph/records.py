@@ -15,7 +15,7 @@ import re
 import unicodedata
 from sys import intern
 from urllib.parse import unquote
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from .errors import InputError
 from .model import Work
@@ -29,6 +29,8 @@ __all__ = [
     "looks_like_citation_line",
     "normalize_title",
     "slim_record",
+    "WorkText",
+    "work_text",
     "WARNING_TEXT",
 ]
 
@@ -43,6 +45,7 @@ _ARXIV = re.compile(
 )
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _YEAR_AT_END = re.compile(r"(?:19|20)\d\d\.?$")
+_VENUE_WORDS = re.compile(r"\b(proceedings|conference|workshop|journal|volume|vol\.|pp\.)", re.I)
 
 #: What each warning code means, for summaries and the report.
 WARNING_TEXT: dict[str, str] = {
@@ -189,18 +192,26 @@ def looks_like_citation_line(abstract: str, authors: Iterable[str] = ()) -> bool
 
     Such a text is short, names the work's authors up front and ends in a venue and year
     ("Jacob Devlin, Ming-Wei Chang, ... Proceedings of the 2019 Conference ... 2019.").
+
+    Either the authors are named up front and a venue or a year ends it, or it is a short
+    comma-separated list with a venue and a year. The cheap tests come first and the venue
+    search only when it can decide (it took most of the time for the short abstracts of a
+    million-work snapshot's term match).
     """
     words = abstract.split()
     if not words or len(words) > 80:
         return False
     head = abstract[: max(120, len(abstract) // 2)].casefold()
     surnames = {s for s in (_surname(a) for a in authors) if len(s) > 1}
-    named = sum(1 for s in surnames if s in head)
-    venue_words = re.search(r"\b(proceedings|conference|workshop|journal|volume|vol\.|pp\.)", abstract, re.I)
+    names_authors = bool(surnames) and sum(1 for s in surnames if s in head) >= min(2, len(surnames))
+    short_list = len(words) < 40 and abstract.count(",") >= 2
+    if not names_authors and not short_list:
+        return False
     ends_in_year = bool(_YEAR_AT_END.search(abstract.strip()))
-    if surnames and named >= min(2, len(surnames)) and (venue_words or ends_in_year):
+    if names_authors and ends_in_year:
         return True
-    return bool(venue_words and ends_in_year and len(words) < 40 and abstract.count(",") >= 2)
+    venue_words = _VENUE_WORDS.search(abstract) is not None
+    return venue_words if names_authors else venue_words and ends_in_year
 
 
 def _mapping(value: Any, what: str) -> Mapping[str, Any]:
@@ -318,6 +329,47 @@ def record_id(raw: Any) -> str:
     return intern(short)
 
 
+def _title(raw: Mapping[str, Any]) -> str:
+    return (_text(raw.get("display_name"), "title") or _text(raw.get("title"), "title") or "").strip()
+
+
+def _abstract(raw: Mapping[str, Any]) -> str:
+    return rebuild_abstract(raw.get("abstract_inverted_index"))
+
+
+def _is_citation_line(abstract: str, authors: Iterable[str]) -> bool:
+    return bool(abstract) and looks_like_citation_line(abstract, authors)
+
+
+def _has_abstract(abstract: str, citation_line: bool) -> bool:
+    """A real abstract: some text, and not a citation line (term use then searches it)."""
+    return bool(abstract) and not citation_line
+
+
+class WorkText(NamedTuple):
+    """What term matching reads of a work: the fields :func:`citegraph.terms.term_hits` takes."""
+
+    title: str
+    abstract: str
+    has_abstract: bool
+
+
+def work_text(raw: Mapping[str, Any]) -> WorkText:
+    """The title, abstract and ``has_abstract`` that :func:`slim_record` gives this record, read
+    from the only fields they depend on (the titles, the authorships, the abstract index).
+
+    For judging many records' term use without building a whole :class:`Work` each: the
+    snapshot's term match fetches just these fields of its candidates. It reads them with the
+    very helpers ``slim_record`` uses (a malformed field reads as ``slim_record`` reads it), so
+    the two cannot disagree; ``tests/test_records.py`` checks it on every recorded record.
+    """
+    ignored: list[str] = []
+    title = _read(ignored, "title", lambda: _title(raw), "")
+    authors = _read(ignored, "authorships", lambda: _authors(raw), [])
+    abstract = _read(ignored, "abstract", lambda: _abstract(raw), "")
+    return WorkText(title, abstract, _has_abstract(abstract, _is_citation_line(abstract, authors)))
+
+
 def slim_record(raw: Mapping[str, Any]) -> Work:
     """The work for one raw OpenAlex record, with its data defects listed in ``warnings``.
 
@@ -328,11 +380,11 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
     """
     own_id = record_id(raw)
     bad: list[str] = []
-    title = _read(bad, "title", lambda: (_text(raw.get("display_name"), "title") or _text(raw.get("title"), "title") or "").strip(), "")
+    title = _read(bad, "title", lambda: _title(raw), "")
     year = _int_or_none(raw.get("publication_year"))
     date = _read(bad, "date", lambda: _text(raw.get("publication_date"), "publication_date"), None)
     authors = _read(bad, "authorships", lambda: _authors(raw), [])
-    abstract = _read(bad, "abstract", lambda: rebuild_abstract(raw.get("abstract_inverted_index")), "")
+    abstract = _read(bad, "abstract", lambda: _abstract(raw), "")
     doi = _read(bad, "ids", lambda: normalize_doi(_text(raw.get("doi"), "doi")), None)
     references, junk = _read(bad, "references", lambda: _references(raw, own_id), ([], False))
     if junk:
@@ -347,7 +399,7 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
     warnings: list[str] = []
     if not title:
         warnings.append("empty_title")
-    citation_line = bool(abstract) and looks_like_citation_line(abstract, authors)
+    citation_line = _is_citation_line(abstract, authors)
     if citation_line:
         warnings.append("citation_line_abstract")
     elif not abstract:
@@ -376,7 +428,7 @@ def slim_record(raw: Mapping[str, Any]) -> Work:
         referenced_works_count=ref_count,
         references=tuple(references),
         abstract=abstract,
-        has_abstract=bool(abstract) and not citation_line,
+        has_abstract=_has_abstract(abstract, citation_line),
         field=_shared(field),
         topics=tuple(map(_shared, topics)),
         updated_date=_shared(updated),

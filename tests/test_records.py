@@ -21,6 +21,7 @@ from citegraph.records import (
     slim_record,
     try_work_id,
     work_id,
+    work_text,
 )
 
 
@@ -227,3 +228,78 @@ def test_a_wrongly_shaped_field_is_flagged_never_fatal(field: str, value: object
 def test_a_record_naming_no_work_is_malformed(raw: object) -> None:
     with pytest.raises(MalformedRecord):
         slim_record(raw)  # type: ignore[arg-type]
+
+
+# --- work_text: what term matching reads, without the rest of the work ------------------------
+
+_TEXT_SHAPES = [
+    ("display_name", None), ("display_name", ""), ("display_name", "  padded  "), ("display_name", 12345),
+    ("title", ["a", "title"]), ("authorships", ["Ada Lovelace"]), ("authorships", [{"author": "Ada"}]),
+    ("authorships", [{"author": {"display_name": ""}, "raw_author_name": "Ada Lovelace"}]),
+    ("abstract_inverted_index", {"We": ["0"], "pretrain": ["1"]}), ("abstract_inverted_index", ["We", "pretrain"]),
+    ("abstract_inverted_index", "pre-training"), ("abstract_inverted_index", {"We": [0, None]}),
+    ("abstract_inverted_index", {"We": None, "pretrain": [1]}), ("abstract_inverted_index", {}),
+    ("abstract_inverted_index", {"b": [1], "a": [1], "c": [0]}),  # a repeated position keeps the index's order
+]
+
+
+def _texts_of(raws) -> list[tuple[str, str, bool]]:
+    return [(w.title, w.abstract, w.has_abstract) for w in map(slim_record, raws)]
+
+
+def test_work_text_is_what_slim_record_gives_on_every_recorded_record(openalex_dir, demo_works) -> None:
+    """The snapshot's term match judges with work_text: it must read each record as slim_record does
+    (the abstract rebuilt, the citation-line check made, a malformed field read alike)."""
+    raws = read_jsonl(openalex_dir / "openalex_works_all.jsonl.gz")
+    raws += [c["work"] for c in read_jsonl(openalex_dir / "snapshots" / "W2963341956_bert_naacl_versions.jsonl.gz")]
+    raws += demo_works + [{**GOOD, field: value} for field, value in _TEXT_SHAPES]
+    assert [tuple(work_text(raw)) for raw in raws] == _texts_of(raws)
+    citation_lines = [raw for raw in raws if "citation_line_abstract" in slim_record(raw).warnings]
+    assert citation_lines and not any(work_text(raw).has_abstract for raw in citation_lines)  # BERT's, at least
+
+
+_words = st.text(alphabet=st.sampled_from("aePr-,. 2019Σ\u2011"), min_size=0, max_size=8)
+
+
+@given(title=st.one_of(st.none(), _words), authors=st.lists(_words, max_size=3),
+       index=st.one_of(st.none(), st.dictionaries(_words, st.lists(st.integers(0, 30), max_size=3), max_size=12)))
+def test_work_text_agrees_with_slim_record_on_any_text(title, authors, index) -> None:
+    raw = {"id": "W1", "display_name": title, "authorships": [{"author": {"display_name": a}} for a in authors],
+           "abstract_inverted_index": index}
+    assert tuple(work_text(raw)) == _texts_of([raw])[0]
+
+
+def _citation_line_as_first_written(abstract: str, authors=()) -> bool:
+    """looks_like_citation_line before its tests were reordered for speed (the oracle)."""
+    import re
+    from citegraph.records import _YEAR_AT_END, _surname
+
+    words = abstract.split()
+    if not words or len(words) > 80:
+        return False
+    head = abstract[: max(120, len(abstract) // 2)].casefold()
+    surnames = {s for s in (_surname(a) for a in authors) if len(s) > 1}
+    named = sum(1 for s in surnames if s in head)
+    venue_words = re.search(r"\b(proceedings|conference|workshop|journal|volume|vol\.|pp\.)", abstract, re.I)
+    ends_in_year = bool(_YEAR_AT_END.search(abstract.strip()))
+    if surnames and named >= min(2, len(surnames)) and (venue_words or ends_in_year):
+        return True
+    return bool(venue_words and ends_in_year and len(words) < 40 and abstract.count(",") >= 2)
+
+
+_citation_words = st.sampled_from(["Devlin,", "Lee", "Chang,", "Proceedings", "of", "NAACL", "2019.", "1999", "pp.",
+                                   "vol.", "Journal", "we", "pre-train", "models", ",", "Ann", "Bo", "Workshop"])
+
+
+@given(words=st.lists(_citation_words, max_size=90), authors=st.lists(st.sampled_from(
+    ["Jacob Devlin", "Kenton Lee", "Ming-Wei Chang", "Ann", "B", "Bo Chen"]), max_size=4))
+def test_the_citation_line_check_decides_as_it_was_first_written(words, authors) -> None:
+    abstract = " ".join(words)
+    assert looks_like_citation_line(abstract, authors) == _citation_line_as_first_written(abstract, authors)
+
+
+def test_the_citation_line_check_on_every_recorded_abstract(openalex_dir, demo_works) -> None:
+    works = [*read_jsonl(openalex_dir / "openalex_works_all.jsonl.gz"), *demo_works]
+    for raw in works:
+        work = slim_record(raw)
+        assert looks_like_citation_line(work.abstract, work.authors) == _citation_line_as_first_written(work.abstract, work.authors)

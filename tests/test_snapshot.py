@@ -21,9 +21,10 @@ from citegraph import outlock
 from citegraph.errors import OutputBusyError, SnapshotError
 from citegraph.graph import build_graph, load_graph
 from citegraph.outlock import LOCK_NAME, output_lock
-from citegraph.records import slim_record
-from citegraph.snapshot import SnapshotOptions, SnapshotSource, open_engine, open_snapshot, run_snapshot, write_snapshot
-from citegraph.terms import compile_terms, term_uses
+from citegraph.records import slim_record, work_text
+from citegraph.snapshot import SnapshotOptions, SnapshotSource, open_engine, open_snapshot, plan, run_snapshot, write_snapshot
+from citegraph.snapshot.schema import raw_text, raw_work
+from citegraph.terms import compile_terms, term_hits, term_uses
 
 SEEDS = ("bert", "gpt1", "ulmfit")
 
@@ -185,6 +186,63 @@ def test_tricky_spellings_agree_with_citegraphs_matcher(tmp_path: Path, fmt: str
     assert {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W10", "W13", "W14"} <= expected["pre-training"]
     assert not {"W8", "W9", "W12"} & expected["pre-training"]
     assert _snapshot_users(tmp_path, ["pre-training"], fmt) == expected
+
+
+def _indexed(n: int, title: str, index: Any, authors: tuple[str, ...] = ("Ann Lee",)) -> dict[str, Any]:
+    return {**_work(n, title, None, authors), "abstract_inverted_index": index}
+
+
+#: Abstract indexes the term match must read as the full row reads them: it fetches the index as
+#: JSON text (``to_json``), so these are the keys and values JSON escapes or spells oddly.
+ODD_INDEXES = [
+    _indexed(21, "A study", {"We": [0], "pre-train": [1, None]}),  # a null position: malformed, no abstract
+    _indexed(22, "Pre-training in the title", {"We": None, "pre-trained": [1]}),  # a null list: no positions
+    _indexed(23, "A study", {'"pre-trained"': [0], "back\\slash": [1], "new\nline": [2], "nul\u0000": [3],
+                             "ls\u2028": [4], "\u00e9\U0001F600": [5], "\x7f\x01": [6], "": [7], "pretraining.": [8]}),
+    _indexed(24, "Pre-training, an empty index", {}),
+    _indexed(25, "A study", {"pre-training": [1], "Using": [1], "models": [0]}),  # a repeated position
+    _indexed(26, "  ", {"pretraining": [3], "We": [0], "pretrain": [2], "gap": [9]}),  # gaps, a blank title
+    _indexed(27, "A study", {"Devlin": [0], "Lee.": [1], "Pre-training.": [2], "Proceedings": [3], "2019.": [4]},
+             ("Jacob Devlin", "Kenton Lee")),  # a citation line
+]
+
+
+def _judged_from_full_rows(source: SnapshotSource, matchers) -> dict[str, dict[str, Any]]:
+    """The term users as the API path judges them: every work's full row as a raw record,
+    :func:`slim_record`, then :func:`term_hits` (what the match did before it fetched less)."""
+    uses: dict[str, dict[str, Any]] = {m.term: {} for m in matchers}
+    for row in source.engine.rows("SELECT * FROM works"):
+        work = slim_record(raw_work(row))
+        for matcher in matchers:
+            hit = term_hits(work.title, work.abstract, work.has_abstract, matcher)
+            if hit.adopts:
+                uses[matcher.term][work.id] = hit
+    return uses
+
+
+def assert_light_judging_is_the_full_rows(source: SnapshotSource, terms: list[str]) -> None:
+    """The match's few columns give every work the text (title, abstract, has_abstract) its full
+    row gives, and the match finds the same users with the same TermUse; the full rows the plan
+    sends (the index as JSON text) are the raw works the map column gives."""
+    star = {row["id"]: raw_work(row) for row in source.engine.rows("SELECT * FROM works")}
+    assert {row["id"]: raw_work(row) for row in source.engine.rows(f"SELECT {plan.row_columns()} FROM works")} == star
+    full = {i: slim_record(raw) for i, raw in star.items()}
+    light = {row["id"]: work_text(raw_text(row)) for row in source.engine.rows(plan.candidates_sql(source.d, [""]))}
+    assert light == {i: (w.title, w.abstract, w.has_abstract) for i, w in full.items()}
+    matchers = compile_terms(terms)
+    assert source.match(matchers) == _judged_from_full_rows(source, matchers)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_the_match_judges_its_few_columns_as_the_full_rows(openalex_dir: Path, demo_works, tmp_path: Path,
+                                                            fmt: str) -> None:
+    works = [*_read_jsonl(openalex_dir / "openalex_works_all.jsonl.gz"), *demo_works[:3000], *TRICKY, *ODD_INDEXES]
+    write_snapshot(works, tmp_path, part_records=1000)
+    with open_engine("duckdb") as engine:
+        source = SnapshotSource(engine, open_snapshot(tmp_path, fmt))
+        assert_light_judging_is_the_full_rows(source, ["pre-training", "fine-tuning", "climate change"])
+        assert {"W22", "W23", "W24", "W25", "W26"} <= set(source.uses["pre-training"])
+        assert not {"W21", "W27"} & set(source.uses["pre-training"])  # no real abstract: unknown
 
 
 # --- the graph and the corpus view ------------------------------------------------------------

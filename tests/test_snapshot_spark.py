@@ -20,7 +20,7 @@ from citegraph.corpus import CORPUS_FILES
 from citegraph.errors import SnapshotError
 from citegraph.snapshot import SnapshotOptions, SnapshotSource, open_engine, open_snapshot, run_snapshot, write_snapshot
 from citegraph.terms import compile_terms
-from tests.test_snapshot import TRICKY
+from tests.test_snapshot import ODD_INDEXES, TRICKY, assert_light_judging_is_the_full_rows
 
 TERMS = ["pre-training", "fine-tuning"]
 
@@ -80,3 +80,10 @@ def test_spark_matches_the_same_users_from_parquet(spark, tiny) -> None:
     found = SnapshotSource(spark, open_snapshot(root, "parquet")).match(matchers)
     assert {t: set(h) for t, h in found.items()} == {t: set(h) for t, h in expected.items()}
     assert found == expected  # the same TermUse, forms and snippets included
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_spark_judges_the_matchs_few_columns_as_the_full_rows(spark, tmp_path: Path, fmt: str) -> None:
+    """Spark's ``to_json`` of the abstract index reads back as its map does (the odd keys too)."""
+    write_snapshot([*SyntheticDataset(200, seed=5, mean_refs=4).works(), *TRICKY, *ODD_INDEXES], tmp_path, part_records=150)
+    assert_light_judging_is_the_full_rows(SnapshotSource(spark, open_snapshot(tmp_path, fmt)), TERMS)

@@ -13,7 +13,13 @@ the SQL both accept. The steps:
   text whose lowercased form contains its ``needle`` (:class:`citegraph.terms.TermMatcher`), and
   the needle holds no space, so a work can use the term only when its title or one of its
   abstract's index keys contains the needle. Those works, and only those, are rebuilt and
-  judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`).
+  judged by citegraph's own matcher in Python (:mod:`citegraph.snapshot.source`), from the few
+  columns judging reads (the index comes as JSON text: it converts to Python faster than a map).
+* :func:`rows_by_id_sql`: the full rows of the works the crawl or the graph asks for, thousands
+  at a time, so with the abstract index as JSON text too (:func:`row_columns`). The queries
+  that return a few rows (:func:`earliest_sql`, :func:`title_search_sql`, one id) take ``*``:
+  Spark computes a projection before ``ORDER BY ... LIMIT``, so ``to_json`` there would run
+  for every matching row, not for the few returned.
 * :func:`group_by_sql`, :func:`earliest_sql`, :func:`where_sql`: the aggregates and the sorted
   page of the corpus view, from OpenAlex's filter syntax (the corpus view plans its queries in
   it), over the ``works`` table and the matched ``term_users`` / ``term_forms``.
@@ -31,9 +37,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..errors import InputError
+from .schema import WORK_COLUMNS
 
 __all__ = ["Dialect", "DUCKDB", "SPARK", "works_sql", "part_counts_sql", "candidates_sql", "group_by_sql",
-           "earliest_sql", "where_sql", "rows_by_id_sql", "neighbours_sql", "group_key", "title_search_sql"]
+           "earliest_sql", "where_sql", "row_columns", "rows_by_id_sql", "neighbours_sql", "group_key", "title_search_sql"]
 
 
 @dataclass(frozen=True)
@@ -104,21 +111,37 @@ def part_counts_sql() -> str:
 
 
 def candidates_sql(d: Dialect, needles: Sequence[str]) -> str:
-    """Works whose title or some abstract key contains one of ``needles`` (any work when one is
-    empty: a regular expression has no needle)."""
+    """The works whose title or some abstract key contains one of ``needles`` (any work when one
+    is empty: a regular expression has no needle), with only what judging their term use reads
+    (:data:`citegraph.snapshot.schema.TEXT_COLUMNS`): the id, the title, the author names (the
+    citation-line check) and the abstract index as JSON text (``to_json``, which both engines
+    spell alike). Every other column stays in the engine: a work's full row is fetched only if
+    it goes into the graph (:func:`rows_by_id_sql`).
+    """
+    columns = "SELECT id, title, authors, to_json(abstract_index) AS abstract_json FROM works"
     if not needles or any(not n for n in needles):
-        return "SELECT * FROM works"
+        return columns
     tests = []
     for needle in dict.fromkeys(needles):
         lit = d.literal(needle)
         tests.append(f"instr(lower(title), {lit}) > 0")
         tests.append(d.exists("map_keys(abstract_index)", "k", f"instr(lower(k), {lit}) > 0"))
-    return "SELECT * FROM works WHERE " + " OR ".join(tests)
+    return columns + " WHERE " + " OR ".join(tests)
+
+
+def row_columns(table: str = "") -> str:
+    """A full row's columns (:data:`~citegraph.snapshot.schema.WORK_COLUMNS`, of ``table`` if
+    given), the abstract index as JSON text (``abstract_json``) rather than the map: for the
+    same reason as the candidates' (:func:`candidates_sql`), it comes back to Python faster.
+    For queries returning many rows; see the module docstring."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(f"to_json({prefix}{c}) AS abstract_json" if c == "abstract_index" else f"{prefix}{c}"
+                     for c in WORK_COLUMNS)
 
 
 def rows_by_id_sql(table: str) -> str:
     """Full rows of the works whose ids are in ``table`` (one ``id`` column)."""
-    return f"SELECT w.* FROM works w JOIN {table} q ON w.id = q.id"
+    return f"SELECT {row_columns('w')} FROM works w JOIN {table} q ON w.id = q.id"
 
 
 def title_search_sql(d: Dialect, words: Sequence[str]) -> str:

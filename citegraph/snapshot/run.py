@@ -20,6 +20,7 @@ from typing import Any, Callable, Sequence
 import networkx as nx
 
 from ..atomic import atomic_files
+from ..bulk import gc_paused
 from ..corpus import CorpusOptions, CorpusView, corpus_view, write_corpus_csvs
 from ..crawl import CrawlOptions, CrawlResult, crawl
 from ..errors import InputError
@@ -100,7 +101,9 @@ def _seeded_graph(source: SnapshotSource, seed_texts: Sequence[str], options: Sn
 def _term_graph(source: SnapshotSource, term: str, max_works: int) -> tuple[nx.DiGraph, int]:
     """The term's users and their citation neighbours; returns the graph and the works left out."""
     depths, left_out = source.neighbourhood(term, max_works)
-    records = {work: slim_record(raw) for work, raw in source.get_works(list(depths)).items()}
+    raws = source.get_works(list(depths))
+    with gc_paused():
+        records = {work: slim_record(raw) for work, raw in raws.items()}
     crawl_info = {"direction": "term-neighbourhood", "depth": 1, "dangling_refs": 0, "seed_warnings": [],
                   "term": term, "left_out_by_max_works": left_out, "corpus": "snapshot",
                   "snapshot": str(source.snapshot.root)}

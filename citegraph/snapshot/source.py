@@ -12,9 +12,11 @@ citegraph runs over a snapshot unchanged:
 * ``get_works(ids)``: what :func:`citegraph.crawl.crawl` asks, level by level.
 
 Term matching (:meth:`match`) agrees with the API path by construction: the engine keeps the
-works whose title or abstract index could hold the term (:func:`plan.candidates_sql`), and
-each of those is slimmed by :func:`citegraph.records.slim_record` (the abstract rebuilt, the
-citation-line check made) and judged by :func:`citegraph.terms.term_hits`, exactly what
+works whose title or abstract index could hold the term (:func:`plan.candidates_sql`), with only
+their id, title, authors and abstract index; each of those is read by
+:func:`citegraph.records.work_text` (the title, abstract and ``has_abstract`` that
+:func:`citegraph.records.slim_record` would give it: the abstract rebuilt, the citation-line
+check made) and judged by :func:`citegraph.terms.term_hits`, exactly what
 :func:`citegraph.terms.term_uses` does for a graph node. Any other work cannot match.
 """
 
@@ -26,12 +28,13 @@ import re
 import time
 from typing import Any, Mapping, Sequence
 
-from ..records import normalize_doi, normalize_title, slim_record, try_work_id
+from ..bulk import gc_paused
+from ..records import normalize_doi, normalize_title, record_id, try_work_id, work_text
 from ..terms import TermMatcher, TermUse, term_hits, variants
 from . import plan
 from .engines import Engine
 from .manifest import Snapshot, check_counts
-from .schema import raw_work
+from .schema import raw_text, raw_work
 
 __all__ = ["SnapshotSource"]
 
@@ -70,12 +73,14 @@ class SnapshotSource:
         rows = self.engine.rows(plan.candidates_sql(self.d, needles))
         self.candidates = len(rows)
         uses: dict[str, dict[str, TermUse]] = {m.term: {} for m in matchers}
-        for row in rows:
-            work = slim_record(raw_work(row))
-            for matcher in matchers:
-                hit = term_hits(work.title, work.abstract, work.has_abstract, matcher)
-                if hit.adopts:
-                    uses[matcher.term][work.id] = hit
+        with gc_paused():  # parsing the indexes makes many small containers and no cycles
+            for row in rows:
+                raw = raw_text(row)
+                own_id, text = record_id(raw), work_text(raw)
+                for matcher in matchers:
+                    hit = term_hits(text.title, text.abstract, text.has_abstract, matcher)
+                    if hit.adopts:
+                        uses[matcher.term][own_id] = hit
         self.uses = uses
         users = [(term, work) for term, hits in uses.items() for work in sorted(hits)]
         forms = [(term, work, form) for term, hits in uses.items() for work in sorted(hits) for form in hits[work].forms]
@@ -179,7 +184,8 @@ class SnapshotSource:
         if not wanted:
             return {}
         self.engine.register("wanted", ["id"], [(w,) for w in wanted])
-        return {row["id"]: raw_work(row) for row in self.engine.rows(plan.rows_by_id_sql("wanted"))}
+        with gc_paused():  # thousands of rows of small containers, no cycles
+            return {row["id"]: raw_work(row) for row in self.engine.rows(plan.rows_by_id_sql("wanted"))}
 
     def _title_search(self, title: str, limit: int) -> tuple[list[dict], dict]:
         words = list(dict.fromkeys(re.findall(r"[^\W_]+", title.lower())))
