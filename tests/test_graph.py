@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pickle
 from unittest import mock
 
 import networkx as nx
@@ -16,7 +17,8 @@ from citegraph import bulk
 from citegraph import graph as graph_module
 from citegraph.bulk import positions
 from citegraph.errors import GraphNotFoundError, OutputError
-from citegraph.graph import build_graph, load_graph, save_graph
+from citegraph.analysis import main_path_table
+from citegraph.graph import CitationGraph, Citations, build_graph, load_graph, save_graph
 from citegraph.model import Work
 from citegraph.records import slim_record
 
@@ -158,3 +160,47 @@ def test_positions_by_address_and_by_value(chunk: int, monkeypatch: pytest.Monke
     assert positions(keys, [], 0).tolist() == []
     with pytest.raises(ValueError):
         positions(keys, ["W1"], 2)
+
+
+def _edges_of(citations: Citations) -> list[tuple[str, str]]:
+    names, ptr = citations.names, citations.ptr
+    return [(names[i], names[k]) for i in range(len(names)) for k in citations.cited[ptr[i]:ptr[i + 1]].tolist()]
+
+
+def test_a_built_graph_keeps_its_citations_until_networkx_changes_it(tiny_works: list[dict]) -> None:
+    records = {r.id: r for r in map(slim_record, tiny_works)}
+    graph = build_graph(records, seeds=["W1"])
+    kept = graph.citations()
+    assert isinstance(graph, CitationGraph) and kept is not None
+    assert kept.names == list(graph) and _edges_of(kept) == list(graph.edges())
+    with pytest.raises(ValueError):  # shared with every analysis: read only
+        kept.cited[0] = 0
+    assert _edges_of(pickle.loads(pickle.dumps(graph)).citations()) == list(graph.edges())
+    assert graph.copy().citations() is None  # a copy is made by add_edges_from ...
+    assert graph.subgraph(["W1", "W2"]).citations() is None  # ... and a view is a new instance
+    assert graph.reverse(copy=False).citations() is None
+    first = next(iter(graph.edges()))
+    changes = [lambda g: g.add_edge("W1", "W9"), lambda g: g.add_edges_from([("W2", "W1")]), lambda g: g.remove_edge(*first),
+               lambda g: g.remove_edges_from([first]), lambda g: g.add_node("W99"), lambda g: g.add_nodes_from(["W99"]),
+               lambda g: g.remove_node("W2"), lambda g: g.remove_nodes_from(["W2"]), lambda g: g.clear_edges(),
+               lambda g: g.clear(), lambda g: g.update(edges=[("W3", "W1")]), lambda g: g.add_weighted_edges_from([("W3", "W1", 1)])]
+    for change in changes:
+        changed = build_graph(records, seeds=["W1"])
+        change(changed)
+        assert changed.citations() is None
+
+
+def test_repeated_references_leave_no_citation_arrays() -> None:
+    records = {"W1": Work(id="W1", references=("W2", "W2")), "W2": Work(id="W2")}
+    graph = build_graph(records, seeds=[])
+    assert list(graph.edges()) == [("W1", "W2")] and graph.citations() is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.integers(1, 25), st.lists(st.integers(1, 30), max_size=6, unique=True), min_size=1, max_size=25))
+def test_the_main_path_is_the_same_from_the_kept_citations(references: dict[int, list[int]]) -> None:
+    records = {f"W{n}": Work(id=f"W{n}", year=2000 + n % 7, references=tuple(f"W{r}" for r in refs if r != n))
+               for n, refs in references.items()}
+    graph = build_graph(records, seeds=[])
+    assert graph.citations() is not None
+    assert main_path_table(graph).equals(main_path_table(graph.copy()))
