@@ -224,7 +224,7 @@ def _python_pipeline(args: argparse.Namespace, config: dict[str, Any], sizes: Se
     rows = []
     for n in sizes:
         if measured_now and n in known:
-            rows.append({**known[n], "source": "this run's analysis section"})
+            rows.append({**known[n], "source": "the analysis section of the run that measured this section"})
         else:
             rows += [{**r, "source": "measured for this section"} for r in
                      run_sizes([n], mean_refs=args.mean_refs, seed=args.seed, timeout=config["timeout"],
