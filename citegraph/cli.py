@@ -353,12 +353,13 @@ def _format_trend(done: Any, out_dir: Path) -> str:
 @click.option("--depth", type=int, default=2, show_default=True, help="Hops from the seeds (0-6).")
 @click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True, help="DuckDB (embedded) or Spark.")
 @click.option("--spark-master", default="local[*]", show_default=True, help="Spark master URL (--engine spark).")
+@click.option("--memory-limit", default="1GB", show_default=True, help="DuckDB's memory (e.g. 512MB, 8GB); beyond it the scan spills to a temporary directory.")
 @click.option("--format", "fmt", type=click.Choice(["auto", "jsonl", "parquet"]), default="auto", show_default=True, help="Which of the snapshot's formats to read (auto: Parquet when present).")
 @click.option("--max-works", type=int, default=5000, show_default=True, help="Stop adding works to the graph beyond this many.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output directory [default: outputs/snapshot-<first term>].")
 @handle_errors
 def snapshot(path: Path, terms: tuple[str, ...], seeds: tuple[str, ...], depth: int, engine: str, spark_master: str,
-             fmt: str, max_works: int, out: Path | None) -> None:
+             memory_limit: str, fmt: str, max_works: int, out: Path | None) -> None:
     """The term across an OpenAlex snapshot (JSON lines or Parquet): corpus_*.csv and a graph for analyze/render.
 
     \b
@@ -368,7 +369,8 @@ def snapshot(path: Path, terms: tuple[str, ...], seeds: tuple[str, ...], depth: 
     """
     from .snapshot import SnapshotOptions, run_snapshot
 
-    options = SnapshotOptions(engine=engine, spark_master=spark_master, format=fmt, depth=depth, max_works=max_works)
+    options = SnapshotOptions(engine=engine, spark_master=spark_master, memory_limit=memory_limit, format=fmt,
+                              depth=depth, max_works=max_works)
     out_dir = out or Path("outputs") / f"snapshot-{_slug((terms or ('pre-training',))[0])}"
     done = run_snapshot(path, terms or ("pre-training",), out_dir, seed_texts=seeds, options=options)
     click.echo(done.describe())

@@ -417,3 +417,18 @@ def test_the_term_neighbourhoods_report_names_what_the_graph_is(demo_snapshot: P
     assert "direct citation neighbours only" in report
     assert "citations (crawl: term-neighbourhood, depth 1) around the works using “pre-training”. Matched:" in report
     assert "around the seeds" not in report and "How the term reached each seed" not in report
+
+
+def test_a_small_memory_limit_writes_the_same_files(demo_snapshot: Path, tmp_path: Path) -> None:
+    roomy = run_snapshot(demo_snapshot, ["pre-training"], tmp_path / "roomy", options=SnapshotOptions(max_works=300))
+    tight = run_snapshot(demo_snapshot, ["pre-training"], tmp_path / "tight",
+                         options=SnapshotOptions(max_works=300, memory_limit="40MB"))
+    assert roomy.summary["options"]["memory_limit"] == "1GB" and tight.summary["options"]["memory_limit"] == "40MB"
+    for name in sorted(set(roomy.paths) - {"summary"}):
+        assert roomy.paths[name].read_bytes() == tight.paths[name].read_bytes(), name
+
+
+def test_a_bad_memory_limit_is_a_one_line_error(demo_snapshot: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["snapshot", str(demo_snapshot), "--memory-limit", "lots", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 14 and "--memory-limit 'lots'" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "o" / "graph.json").exists()

@@ -6,8 +6,11 @@ calls: ``scan(snapshot)`` (the ``works`` table, materialised once), ``rows(sql)`
 dicts), ``register(name, columns, rows)`` (a small table from Python: the matched term users,
 the ids asked for) and ``close()``.
 
-DuckDB keeps its tables in a database file in a temporary directory, so memory stays bounded
-and a large scan spills to disk. Spark is imported only when chosen (``pip install
+DuckDB keeps its tables in memory up to a memory limit (:data:`DEFAULT_DUCKDB_MEMORY`, or
+``--memory-limit``) and spills beyond it to a temporary directory, so memory stays bounded at
+any snapshot size. Measured at 1M synthetic works from Parquet: an in-memory table under 1 GB
+scans in 9.5 s at 1.1 GB peak, where a database file took 19.8 s for the same memory (writing
+and checkpointing the file was half the scan); under 256 MB it still finishes, spilling, in 20 s. Spark is imported only when chosen (``pip install
 'citegraph[spark]'``); a local master binds to loopback (``SPARK_LOCAL_IP=127.0.0.1``) and the
 works table is persisted (memory and disk) so that each query does not rescan the parts.
 """
@@ -26,7 +29,12 @@ from .manifest import Snapshot
 from .plan import DUCKDB, SPARK, Dialect, works_sql
 from .schema import SCHEMA, duckdb_columns, spark_ddl
 
-__all__ = ["Engine", "DuckDBEngine", "SparkEngine", "open_engine", "ENGINES", "DEFAULT_SPARK_MASTER"]
+__all__ = ["Engine", "DuckDBEngine", "SparkEngine", "open_engine", "ENGINES", "DEFAULT_SPARK_MASTER",
+           "DEFAULT_DUCKDB_MEMORY"]
+
+#: DuckDB's memory limit unless ``--memory-limit`` says otherwise: what 1M works' table needs to
+#: scan without spilling much; a bigger snapshot spills to the temporary directory.
+DEFAULT_DUCKDB_MEMORY = "1GB"
 
 log = logging.getLogger("citegraph")
 
@@ -66,22 +74,27 @@ class Engine:
 
 
 class DuckDBEngine(Engine):
-    """DuckDB over a database file in a temporary directory (removed on close)."""
+    """DuckDB in memory up to ``memory_limit`` (DuckDB's syntax: ``1GB``, ``512MB``), spilling
+    beyond it to a temporary directory (removed on close)."""
 
     name = "duckdb"
     dialect = DUCKDB
 
-    def __init__(self, *, memory_limit: str | None = None, threads: int | None = None) -> None:
+    def __init__(self, *, memory_limit: str | None = DEFAULT_DUCKDB_MEMORY, threads: int | None = None) -> None:
         import duckdb
 
         self._duckdb = duckdb
         self._dir = Path(tempfile.mkdtemp(prefix="citegraph-duckdb-"))
-        self.con = duckdb.connect(str(self._dir / "snapshot.duckdb"))
-        self.con.execute(f"SET temp_directory = '{self._dir / 'spill'}'")
-        if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
+        try:
+            self.con = duckdb.connect(":memory:")
+            self.con.execute(f"SET temp_directory = {DUCKDB.literal(str(self._dir / 'spill'))}")
+            if memory_limit:
+                self.con.execute(f"SET memory_limit = {DUCKDB.literal(memory_limit)}")
+            if threads:
+                self.con.execute(f"SET threads = {int(threads)}")
+        except duckdb.Error as exc:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise SnapshotError(f"DuckDB cannot start with --memory-limit {memory_limit!r}: {_first_line(exc)}") from exc
 
     def _source(self, snapshot: Snapshot) -> str:
         files = "[" + ", ".join(DUCKDB.literal(str(p.path.resolve())) for p in snapshot.parts) + "]"
@@ -182,10 +195,12 @@ class SparkEngine(Engine):
         self.spark.stop()
 
 
-def open_engine(name: str = "duckdb", *, spark_master: str = DEFAULT_SPARK_MASTER) -> Engine:
-    """A started engine by name; raises :class:`SnapshotError` for an unknown name or a failed start."""
+def open_engine(name: str = "duckdb", *, spark_master: str = DEFAULT_SPARK_MASTER,
+                memory_limit: str = DEFAULT_DUCKDB_MEMORY) -> Engine:
+    """A started engine by name; raises :class:`SnapshotError` for an unknown name or a failed
+    start. ``memory_limit`` is DuckDB's (Spark's memory is its own configuration's)."""
     if name == "duckdb":
-        return DuckDBEngine()
+        return DuckDBEngine(memory_limit=memory_limit)
     if name == "spark":
         return SparkEngine(spark_master)
     raise SnapshotError(f"unknown --engine {name!r}; use one of {', '.join(ENGINES)}")

@@ -30,7 +30,7 @@ from ..records import slim_record
 from ..seeds import ResolvedSeed, resolve_seeds
 from ..terms import TermMatcher, compile_terms
 from ..versions import merge_crawled_twins
-from .engines import DEFAULT_SPARK_MASTER, ENGINES, Engine, open_engine
+from .engines import DEFAULT_DUCKDB_MEMORY, DEFAULT_SPARK_MASTER, ENGINES, Engine, open_engine
 from .manifest import Snapshot, open_snapshot
 from .source import SnapshotSource
 
@@ -45,6 +45,7 @@ class SnapshotOptions:
 
     engine: str = "duckdb"
     spark_master: str = DEFAULT_SPARK_MASTER
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY  # DuckDB's; beyond it the works table spills to disk
     format: str = "auto"
     depth: int = 2
     max_works: int = 5000
@@ -117,7 +118,8 @@ def _summary(snapshot: Snapshot, source: SnapshotSource, graph: nx.DiGraph, opti
         "snapshot": {"root": str(snapshot.root), "format": snapshot.format, "manifest": str(snapshot.manifest),
                      "parts": len(snapshot.parts), "records": snapshot.records, "describe": snapshot.describe()},
         "engine": source.engine.name,
-        "options": {"depth": options.depth, "max_works": options.max_works, "format": options.format},
+        "options": {"depth": options.depth, "max_works": options.max_works, "format": options.format,
+                    **({"memory_limit": options.memory_limit} if source.engine.name == "duckdb" else {})},
         "graph": "crawl from the seeds" if seeds else "term users and their citation neighbours",
         "seeds": [s.as_dict() for s in seeds],
         "works": graph.number_of_nodes(),
@@ -156,7 +158,7 @@ def run_snapshot(path: Path | str, terms: Sequence[str], out_dir: Path, *, seed_
 def _run_locked(snapshot: Snapshot, matchers: Sequence[TermMatcher], out_dir: Path, seed_texts: Sequence[str],
                 options: SnapshotOptions, on_progress: Progress | None, engine: Engine | None) -> SnapshotReport:
     owned = engine is None
-    engine = engine or open_engine(options.engine, spark_master=options.spark_master)
+    engine = engine or open_engine(options.engine, spark_master=options.spark_master, memory_limit=options.memory_limit)
     try:
         source = SnapshotSource(engine, snapshot)
         source.match(matchers)
