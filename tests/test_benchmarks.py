@@ -74,7 +74,7 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     by_size = {(r["n"], r["format"]): r["term_users"] for r in snapshot["runs"]}
     assert by_size[1000, "jsonl"] == by_size[1000, "parquet"]
     assert [p["n"] for p in snapshot["python"]] == [1000, 2000]
-    assert all(p["source"] == "this run's analysis section" for p in snapshot["python"])
+    assert all(p["source"] == "the analysis section of the run that measured this section" for p in snapshot["python"])
     assert {e["format"] for e in snapshot["extrapolation"]} == {"jsonl", "parquet"}
     assert snapshot["full"]["works"] >= 240_000_000 and "issue 15" in snapshot["full"]["source"]
     text = (out / "RESULTS.md").read_text()
