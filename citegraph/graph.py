@@ -155,15 +155,14 @@ def build_graph(
         nodes = {work: _node_attributes(records[work], depths.get(work), names.get(work)) for work in order}
         citing, cited = citation_arrays(order, [records[work].references for work in order])
         keys = np.fromiter(order, dtype=object, count=len(order))
-        succ = _adjacency(order, citing, cited, keys)
+        ptr = _row_bounds(citing, len(order))
+        succ = _adjacency(order, ptr, cited, keys)
         by_cited = np.argsort(cited, kind="stable")  # each work's citers in id order, as add_edge would leave them
-        rows, citers = cited[by_cited], citing[by_cited]
-        del by_cited
-        pred = _adjacency(order, rows, citers, keys)
-        del rows, citers
+        citers = citing[by_cited]
+        pred = _adjacency(order, _row_bounds(cited[by_cited], len(order)), citers, keys)
+        del by_cited, citers
     graph._node, graph._adj, graph._pred = nodes, succ, pred  # _adj is also _succ (networkx resets its views)
     if sum(map(len, succ.values())) == cited.size:  # else a repeated reference was dropped from succ
-        ptr = np.searchsorted(citing, np.arange(len(order) + 1, dtype=citing.dtype)).astype(np.intp)
         ptr.flags.writeable = cited.flags.writeable = False  # shared with every analysis: read only
         graph._citations = Citations(order, ptr, cited)
     return graph
@@ -189,12 +188,17 @@ def citation_arrays(order: Sequence[str], references: Sequence[Sequence[str]]) -
 ADJACENCY_BLOCK = 1 << 16
 
 
-def _adjacency(order: Sequence[str], rows: np.ndarray, neighbours: np.ndarray, keys: np.ndarray) -> dict[str, dict[str, Any]]:
-    """``{work: {neighbour: NO_ATTRIBUTES}}`` for every work of ``order``: entry ``k`` says
-    that work ``order[rows[k]]`` (``rows`` sorted) has the neighbour ``keys[neighbours[k]]``.
+def _row_bounds(rows: np.ndarray, count: int) -> np.ndarray:
+    """Row pointers of sorted row numbers: row ``i``'s entries are ``[bounds[i], bounds[i + 1])``."""
+    return np.searchsorted(rows, np.arange(count + 1, dtype=rows.dtype)).astype(np.intp)
+
+
+def _adjacency(order: Sequence[str], bounds: np.ndarray, neighbours: np.ndarray, keys: np.ndarray) -> dict[str, dict[str, Any]]:
+    """``{work: {neighbour: NO_ATTRIBUTES}}`` for every work of ``order``: work ``order[i]``
+    has the neighbours ``keys[neighbours[bounds[i]:bounds[i + 1]]]`` (:func:`_row_bounds`).
     A repeated neighbour is kept once. Made a block of works at a time, so the key list of
     a block is all that exists besides the dicts."""
-    bounds = np.searchsorted(rows, np.arange(len(order) + 1, dtype=rows.dtype)).tolist()
+    bounds = bounds.tolist()
     fill = dict.fromkeys
     adjacency: dict[str, dict[str, Any]] = {}
     for first in range(0, len(order), ADJACENCY_BLOCK):

@@ -64,7 +64,7 @@ class Work:
     def as_attrs(self) -> dict[str, Any]:
         """The work as graph-node attributes (JSON-ready: lists, no ``references``, which are the
         graph's edges; ``merged_ids`` only when there are some)."""
-        attrs = dict(zip(NODE_FIELDS, _node_values(self)))  # one C call for the 17 fields (1M works: 2 s less)
+        attrs = dict(zip(NODE_FIELDS, _node_values(self)))  # one C call for the 17 fields (1M works: 4.1 -> 3.8 s)
         attrs["authors"], attrs["topics"], attrs["warnings"] = list(self.authors), list(self.topics), list(self.warnings)
         if self.merged_ids:
             attrs["merged_ids"] = list(self.merged_ids)

@@ -10,9 +10,11 @@ DuckDB keeps its tables in memory up to a memory limit (:data:`DEFAULT_DUCKDB_ME
 ``--memory-limit``) and spills beyond it to a temporary directory, so memory stays bounded at
 any snapshot size. Measured at 1M synthetic works from Parquet: an in-memory table under 1 GB
 scans in 9.5 s at 1.1 GB peak, where a database file took 19.8 s for the same memory (writing
-and checkpointing the file was half the scan); under 256 MB it still finishes, spilling, in 20 s. Spark is imported only when chosen (``pip install
-'citegraph[spark]'``); a local master binds to loopback (``SPARK_LOCAL_IP=127.0.0.1``) and the
-works table is persisted (memory and disk) so that each query does not rescan the parts.
+and checkpointing the file was half the scan); under 256 MB it still finishes, spilling, in 20 s.
+
+Spark is imported only when chosen (``pip install 'citegraph[spark]'``); a local master binds
+to loopback (``SPARK_LOCAL_IP=127.0.0.1``) and the works table is persisted (memory and disk)
+so that each query does not rescan the parts.
 """
 
 from __future__ import annotations
@@ -85,16 +87,16 @@ class DuckDBEngine(Engine):
 
         self._duckdb = duckdb
         self._dir = Path(tempfile.mkdtemp(prefix="citegraph-duckdb-"))
-        try:
-            self.con = duckdb.connect(":memory:")
-            self.con.execute(f"SET temp_directory = {DUCKDB.literal(str(self._dir / 'spill'))}")
-            if memory_limit:
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(f"SET temp_directory = {DUCKDB.literal(str(self._dir / 'spill'))}")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            try:
                 self.con.execute(f"SET memory_limit = {DUCKDB.literal(memory_limit)}")
-            if threads:
-                self.con.execute(f"SET threads = {int(threads)}")
-        except duckdb.Error as exc:
-            shutil.rmtree(self._dir, ignore_errors=True)
-            raise SnapshotError(f"DuckDB cannot start with --memory-limit {memory_limit!r}: {_first_line(exc)}") from exc
+            except duckdb.Error as exc:
+                self.close()
+                raise SnapshotError(f"DuckDB cannot run with --memory-limit {memory_limit!r}: {_first_line(exc)}") from exc
 
     def _source(self, snapshot: Snapshot) -> str:
         files = "[" + ", ".join(DUCKDB.literal(str(p.path.resolve())) for p in snapshot.parts) + "]"
